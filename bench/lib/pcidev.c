@@ -85,7 +85,10 @@ int pcidev_sysfs_dir(const char *bdf, char *out, size_t len)
 /* "<dir>/<attr>" into @buf (PATH_MAX). */
 static const char *attr_path(char *buf, const char *dir, const char *attr)
 {
-	snprintf(buf, PATH_MAX, "%s/%s", dir, attr);
+	int n = snprintf(buf, PATH_MAX, "%s/%s", dir, attr);
+
+	if (n < 0 || n >= PATH_MAX)
+		buf[0] = '\0'; /* not absolute: every sysfs_* call fails with -EINVAL */
 	return buf;
 }
 
