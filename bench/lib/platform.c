@@ -37,15 +37,23 @@ uint64_t platform_fnv1a64(const void *buf, size_t n)
 	return h;
 }
 
-/* Set @key to the string in @path, or to null (or leave it out if !keep_null). */
+/* Set @key to the text of @path (any length up to 64 KiB, trailing newlines
+ * stripped), or to null (or leave it out if !keep_null). */
 static void set_file_str(json_t *obj, const char *key, const char *path, bool keep_null)
 {
-	char buf[512];
+	char *text = NULL;
+	ssize_t n = sysfs_read_all(path, &text, 64u << 10);
 
-	if (!sysfs_read_str(path, buf, sizeof(buf)))
-		json_object_set_new(obj, key, json_string(buf));
-	else if (keep_null)
+	if (n >= 0) {
+		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+			text[--n] = '\0';
+		json_t *v = json_stringn(text, (size_t)n); /* NULL if not UTF-8 */
+
+		json_object_set_new(obj, key, v ? v : json_null());
+	} else if (keep_null) {
 		json_object_set_new(obj, key, json_null());
+	}
+	free(text);
 }
 
 /* Value after "key<blanks>: " on a /proc/cpuinfo line, or NULL. */
