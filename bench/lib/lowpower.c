@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "lowpower.h"
+#include "clock.h"
+#include "pcidev.h"
+#include "runner.h"
+#include "sysfs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int lp_state(const char *bdf, char *power_state, size_t plen, char *runtime, size_t rlen)
+{
+	char path[128];
+	int ret = 0;
+
+	if (power_state) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power_state", bdf);
+		ret = sysfs_read_str(path, power_state, plen);
+	}
+	if (!ret && runtime) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/runtime_status", bdf);
+		ret = sysfs_read_str(path, runtime, rlen);
+	}
+	return ret;
+}
+
+static bool has_d3cold(const struct pcidev_info *i)
+{
+	return i->acpi_pr0 && i->acpi_pr3 && i->d3cold_allowed == 1;
+}
+
+const char *lp_deepest(const char *bdf, char *why, size_t len)
+{
+	struct pcidev_info dev, parent;
+
+	if (pcidev_read(bdf, &dev) || !dev.has_pm_cap) {
+		snprintf(why, len, "%s has no PM capability", bdf);
+		return "";
+	}
+	if (has_d3cold(&dev)) {
+		snprintf(why, len, "_PR0/_PR3 on %s (%s)", bdf, dev.acpi_path);
+		return "D3cold";
+	}
+	if (dev.parent_bdf[0] && !pcidev_read(dev.parent_bdf, &parent) && has_d3cold(&parent)) {
+		snprintf(why, len, "_PR0/_PR3 on bridge %s (%s)", parent.bdf, parent.acpi_path);
+		return "D3cold";
+	}
+	snprintf(why, len,
+		 "no _PR0/_PR3 (or d3cold_allowed=0) on %s%s%s: D3cold is not reachable", bdf,
+		 dev.parent_bdf[0] ? " or its bridge " : "", dev.parent_bdf);
+	return "D3hot";
+}
+
+int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t timeout_ns,
+	    uint64_t *waited_ns, char *last, size_t lastlen)
+{
+	const struct timespec poll = { 0, LP_POLL_NS };
+	uint64_t t0 = clock_mono_ns();
+
+	for (;;) {
+		char ps[16] = "", rs[32] = "";
+		uint64_t now;
+		int ret = lp_state(bdf, ps, sizeof(ps), rs, sizeof(rs));
+
+		now = clock_mono_ns();
+		if (ret)
+			return ret;
+		if ((!power || !strcmp(ps, power)) && (!runtime || !strcmp(rs, runtime))) {
+			if (waited_ns)
+				*waited_ns = now - t0;
+			return 0;
+		}
+		if (last)
+			snprintf(last, lastlen, "%s/%s", ps, rs);
+		if (runner_stop)
+			return -EINTR;
+		if (now - t0 > timeout_ns)
+			return -ETIMEDOUT;
+		nanosleep(&poll, NULL);
+	}
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lowpower.h - observing a device's runtime-PM state from sysfs: what state
+ * it is in, what the deepest state its platform offers is, and waiting for
+ * a state with a bounded poll.
+ */
+#ifndef VPB_LOWPOWER_H
+#define VPB_LOWPOWER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The poll interval of lp_wait(): the resolution of entry latencies. */
+#define LP_POLL_NS 100000ull
+
+/**
+ * lp_state() - the device's power_state ("D0", "D3hot", "D3cold") and
+ * power/runtime_status ("active", "suspended", ...). Either may be NULL.
+ * Return: 0 or -errno.
+ */
+int lp_state(const char *bdf, char *power_state, size_t plen, char *runtime, size_t rlen);
+
+/**
+ * lp_deepest() - the deepest state runtime PM can reach on this platform:
+ * "D3cold" when the device, or the bridge above it, has ACPI power
+ * resources for D0 and D3hot (_PR0 and _PR3) and d3cold_allowed is set,
+ * else "D3hot"; "" when the device has no PM capability.
+ * @why: what decided it, e.g. "_PR3 on bridge 0000:00:07.0".
+ */
+const char *lp_deepest(const char *bdf, char *why, size_t len);
+
+/**
+ * lp_wait() - poll every LP_POLL_NS until power_state equals @power (if not
+ * NULL) and runtime_status equals @runtime (if not NULL).
+ * @waited_ns: time from the call to the first matching read.
+ * Return: 0, -ETIMEDOUT after @timeout_ns (the last state in @last), or
+ * -EINTR when runner_stop is set.
+ */
+int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t timeout_ns,
+	    uint64_t *waited_ns, char *last, size_t lastlen);
+
+#endif

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "opts.h"
+
+#include <string.h>
+
+void opts_defaults(struct vpb_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->reference = "no-get";
+	o->rounds = 2;
+	o->samples = 2000;
+	o->batch = 16;
+	o->warmup_ns = 50000000ull; /* 50 ms */
+	o->clock = "auto";
+	o->clock_label = "native";
+	o->iommu = "auto";
+	o->results = "results";
+	o->cpu = -1;
+	o->cycles = 10;
+	o->state_timeout_ns = 2000000000ull; /* 2 s */
+	o->placement = "compact";
+	o->duration_ns = 1000000000ull; /* 1 s */
+	o->seed = 1;
+}

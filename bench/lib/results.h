@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * results.h - atomic writes of result files (temp file + fsync + rename),
+ * so an interrupted run never leaves a partial or corrupted file behind.
+ */
+#ifndef VPB_RESULTS_H
+#define VPB_RESULTS_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* The results format version, documented in results/README.md. */
+#define RESULTS_SCHEMA_VERSION 1
+
+/**
+ * struct results_file - a file being written; it appears under its final
+ * name only on results_commit().
+ */
+struct results_file {
+	FILE *f;
+	char path[4096];
+	char tmp[4096];
+};
+
+/**
+ * results_open() - start writing @path through a temp file beside it.
+ * Return: 0 or -errno (a message is printed naming the file).
+ */
+int results_open(struct results_file *rf, const char *path);
+
+/**
+ * results_commit() - flush, fsync and rename the temp file into place.
+ * On any error the temp file is removed and the message names the file.
+ * Return: 0 or -errno.
+ */
+int results_commit(struct results_file *rf);
+
+/** results_abort() - drop a file being written. */
+void results_abort(struct results_file *rf);
+
+/**
+ * results_write_json() - write @j to @path atomically (indented, sorted
+ * keys as inserted). Return: 0 or -errno, with a message.
+ */
+int results_write_json(const char *path, const json_t *j);
+
+/**
+ * results_load_json() - read a JSON results file. On a parse error prints
+ * "<path>:<line>:<column>: <error>" and returns NULL.
+ */
+json_t *results_load_json(const char *path);
+
+/** results_mkdirs() - mkdir -p; Return: 0 or -errno with a message. */
+int results_mkdirs(const char *path);
+
+#endif

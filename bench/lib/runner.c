@@ -1,0 +1,829 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runner.c - `vfio-pm-bench run`.
+ *
+ * Order of work: for each round, for each variant (its modules loaded in
+ * turn), for each suite, for each device, for each case: measure. Samples
+ * of all rounds stay in memory; at the end each (suite, case, device) gets
+ * one CSV file, and summary.json carries the statistics of every variant
+ * and its shift against the reference variant.
+ */
+#include "runner.h"
+#include "clock.h"
+#include "common.h"
+#include "hist.h"
+#include "modules.h"
+#include "pcidev.h"
+#include "platform.h"
+#include "pmu.h"
+#include "results.h"
+#include "stats.h"
+#include "suite.h"
+#include "sysfs.h"
+#include "topo.h"
+#include "vfio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile int runner_stop;
+
+/* The samples of one case on one device, variant and round. */
+struct series {
+	const struct vpb_suite *suite;
+	const struct vpb_case *c;
+	char device[16];
+	char variant[32];
+	unsigned int round;
+	unsigned int batch;
+	double overhead_ns; /* null loop per operation, same batch */
+	json_t *counters;   /* per operation, or a string saying why none */
+	struct vpb_sample *s;
+	size_t n;
+};
+
+struct run {
+	const struct vpb_opts *o;
+	struct vpb_clock clock;
+	char dir[1200];
+	char slug[128];
+	char run_id[128];
+	struct series *series;
+	size_t nseries;
+	json_t *skipped;
+	json_t *failed;
+	unsigned int ran;
+};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	runner_stop = 1;
+}
+
+static int null_op(void *state)
+{
+	(void)state;
+	__asm__ volatile("" ::: "memory");
+	return 0;
+}
+
+/* Time @n batches of @k calls of @op; the per-operation ns go to @out. */
+static int time_batches(const struct vpb_clock *clk, int (*op)(void *), void *state, unsigned int k,
+			size_t n, double *out)
+{
+	int (*volatile fn)(void *) = op; /* keep the indirect call, as for a case */
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t t0 = clock_now_start();
+		int ret = 0;
+
+		for (unsigned int j = 0; j < k && !ret; j++)
+			ret = fn(state);
+		uint64_t t1 = clock_now_stop();
+
+		if (ret)
+			return ret;
+		out[i] = clock_to_ns(clk, t1 - t0) / k;
+	}
+	return 0;
+}
+
+static double null_overhead(const struct vpb_clock *clk, unsigned int k)
+{
+	enum { N = 1000 };
+	double v[N];
+
+	time_batches(clk, null_op, NULL, k, N, v);
+	return stats_median(v, N);
+}
+
+static json_t *counters_json(struct pmu_set *ps, double nops)
+{
+	struct pmu_value vals[8];
+	int n = pmu_read(ps, vals, ARRAY_SIZE(vals));
+	json_t *j = json_object();
+
+	for (int i = 0; i < n; i++)
+		json_object_set_new(j, vals[i].name,
+				    json_pack("{s:f, s:f, s:f}", "per_op", vals[i].scaled / nops,
+					      "scaled", vals[i].scaled, "running_pct",
+					      vals[i].time_enabled
+						      ? 100.0 * vals[i].time_running /
+								vals[i].time_enabled
+						      : 0.0));
+	return j;
+}
+
+static void note(json_t *arr, const struct series *se, const char *why)
+{
+	json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "suite",
+					     se->suite->name, "case", se->c->name, "device",
+					     se->device, "variant", se->variant, "round", se->round,
+					     "reason", why));
+}
+
+/* Measure one case; the series is kept whatever happens. */
+static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
+{
+	const struct vpb_opts *o = r->o;
+	const struct vpb_case *c = se->c;
+	struct pmu_set *ps = NULL;
+	char why[256] = "", perr[256] = "";
+	void *state = NULL;
+	int ret;
+
+	se->batch = c->batch ? c->batch : o->batch;
+	ret = c->setup ? c->setup(env, &state, why, sizeof(why)) : 0;
+	if (ret == -ENOTSUP || ret == -ENODEV) {
+		vpb_info("  %s.%s: skipped: %s", se->suite->name, c->name, why);
+		note(r->skipped, se, why);
+		return;
+	}
+	if (ret) {
+		vpb_err("%s.%s on %s: setup failed: %s", se->suite->name, c->name,
+			se->device[0] ? se->device : "-", why[0] ? why : strerror(-ret));
+		note(r->failed, se, why[0] ? why : strerror(-ret));
+		return;
+	}
+	se->overhead_ns = null_overhead(&r->clock, se->batch);
+	se->s = calloc(o->samples, sizeof(*se->s));
+	if (!se->s) {
+		note(r->failed, se, "out of memory");
+		goto out;
+	}
+
+	/* Warm-up: loop cases only; a cycle case's first sample is its own. */
+	if (!c->prepare) {
+		uint64_t end = clock_mono_ns() + o->warmup_ns;
+
+		while (clock_mono_ns() < end && !runner_stop)
+			if (c->op(state))
+				break;
+	}
+	if (!o->no_counters) {
+		ret = o->events ? pmu_open(&ps, o->events, 0, perr, sizeof(perr))
+				: pmu_open_default(&ps, 0, perr, sizeof(perr));
+		if (ret < 0)
+			ps = NULL;
+	}
+	if (ps)
+		pmu_enable(ps);
+
+	for (size_t i = 0; i < o->samples && !runner_stop; i++) {
+		struct vpb_sample *s = &se->s[i];
+		double v;
+
+		s->valid = true;
+		if (c->prepare) {
+			ret = c->prepare(state);
+			if (ret) {
+				s->valid = false;
+				snprintf(s->why, sizeof(s->why), "prepare: %s", strerror(-ret));
+				se->n = i + 1;
+				if (ret != -EAGAIN) /* EAGAIN: state not reached, keep going */
+					break;
+				continue;
+			}
+		}
+		ret = time_batches(&r->clock, c->op, state, se->batch, 1, &v);
+		s->value = v;
+		if (ret) {
+			s->valid = false;
+			snprintf(s->why, sizeof(s->why), "op: %s", strerror(-ret));
+		}
+		if (c->verify) {
+			int vret = c->verify(state, s);
+
+			if (vret) {
+				s->valid = false;
+				if (!s->why[0])
+					snprintf(s->why, sizeof(s->why), "verify: %s",
+						 strerror(-vret));
+			}
+		}
+		se->n = i + 1;
+		if (ret && !c->prepare)
+			break; /* a loop case whose op fails is broken */
+	}
+	if (ps) {
+		pmu_disable(ps);
+		se->counters = counters_json(ps, (double)se->n * se->batch);
+		json_object_set_new(se->counters, "_events", json_string(pmu_events(ps)));
+		if (perr[0])
+			json_object_set_new(se->counters, "_note", json_string(perr));
+		pmu_close(ps);
+	} else {
+		se->counters = json_string(o->no_counters ? "counters off (--no-counters)" : perr);
+	}
+	if (se->n && !se->s[se->n - 1].valid && !c->prepare) {
+		vpb_err("%s.%s on %s: %s", se->suite->name, c->name,
+			se->device[0] ? se->device : "-", se->s[se->n - 1].why);
+		note(r->failed, se, se->s[se->n - 1].why);
+	} else {
+		r->ran++;
+	}
+out:
+	if (c->teardown)
+		c->teardown(state);
+}
+
+static bool case_selected(const struct vpb_opts *o, const struct vpb_suite *su,
+			  const struct vpb_case *c)
+{
+	char full[96];
+
+	if (!o->ncases)
+		return true;
+	snprintf(full, sizeof(full), "%s.%s", su->name, c->name);
+	for (unsigned int i = 0; i < o->ncases; i++)
+		if (!strcmp(o->cases[i], c->name) || !strcmp(o->cases[i], full))
+			return true;
+	return false;
+}
+
+static struct series *new_series(struct run *r)
+{
+	struct series *n = realloc(r->series, (r->nseries + 1) * sizeof(*n));
+
+	if (!n)
+		return NULL;
+	r->series = n;
+	memset(&n[r->nseries], 0, sizeof(*n));
+	return &n[r->nseries++];
+}
+
+static void run_suite(struct run *r, const struct vpb_suite *su, const char *variant,
+		      unsigned int round)
+{
+	const struct vpb_opts *o = r->o;
+	unsigned int ndev = su->needs_device ? o->ndevices : 1;
+
+	if (su->needs_device && !o->ndevices) {
+		json_array_append_new(r->skipped,
+				      json_pack("{s:s, s:s}", "suite", su->name, "reason",
+						"no --device given (or VFIO_PM_BENCH_DEVICE)"));
+		vpb_info("suite %s: skipped: no --device given", su->name);
+		return;
+	}
+	for (unsigned int d = 0; d < ndev && !runner_stop; d++) {
+		struct vfio_dev dev;
+		struct vpb_env env = { .opts = o, .variant = variant, .clock = &r->clock };
+
+		if (su->needs_device) {
+			char why[256] = "";
+			int ret = __vfio_open(&dev, o->devices[d], o->iommu, why, sizeof(why));
+
+			if (ret) {
+				vpb_err("%s", why);
+				json_array_append_new(
+					r->failed, json_pack("{s:s, s:s, s:s, s:s}", "suite", su->name,
+							     "device", o->devices[d], "variant",
+							     variant, "reason", why));
+				continue;
+			}
+			env.bdf = dev.bdf;
+			env.dev = &dev;
+		}
+		vpb_info("round %u, variant %s, suite %s%s%s", round, variant, su->name,
+			 env.bdf ? ", device " : "", env.bdf ? env.bdf : "");
+		for (size_t i = 0; i < su->ncases && !runner_stop; i++) {
+			struct series *se;
+
+			if (!case_selected(o, su, &su->cases[i]))
+				continue;
+			se = new_series(r);
+			if (!se)
+				break;
+			se->suite = su;
+			se->c = &su->cases[i];
+			se->round = round;
+			snprintf(se->variant, sizeof(se->variant), "%s", variant);
+			snprintf(se->device, sizeof(se->device), "%s", env.bdf ? env.bdf : "");
+			measure_case(r, &env, se);
+		}
+		if (su->needs_device)
+			vfio_close(&dev);
+	}
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+static bool same_case(const struct series *a, const struct series *b)
+{
+	return a->suite == b->suite && a->c == b->c && !strcmp(a->device, b->device);
+}
+
+/* Valid values of one variant of a case, pooled over rounds. */
+static double *pool(const struct run *r, const struct series *key, const char *variant, size_t *n)
+{
+	double *v = NULL;
+	size_t cnt = 0, cap = 0;
+
+	for (size_t i = 0; i < r->nseries; i++) {
+		const struct series *se = &r->series[i];
+
+		if (!same_case(se, key) || strcmp(se->variant, variant))
+			continue;
+		for (size_t j = 0; j < se->n; j++) {
+			if (!se->s[j].valid)
+				continue;
+			if (cnt == cap) {
+				cap = cap ? 2 * cap : 1024;
+				v = realloc(v, cap * sizeof(*v));
+				if (!v)
+					abort();
+			}
+			v[cnt++] = se->s[j].value;
+		}
+	}
+	*n = cnt;
+	return v;
+}
+
+static void file_stem(const struct series *se, char *buf, size_t len)
+{
+	if (se->device[0]) /* 0000:00:03.0 -> 00-03.0 */
+		snprintf(buf, len, "%s.%s.%.2s-%s", se->suite->name, se->c->name, se->device + 5,
+			 se->device + 8);
+	else
+		snprintf(buf, len, "%s.%s", se->suite->name, se->c->name);
+}
+
+static int write_samples_csv(const struct run *r, const struct series *key, const char *stem)
+{
+	char path[1600];
+	struct results_file rf;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s.csv", r->dir, stem);
+	ret = results_open(&rf, path);
+	if (ret)
+		return ret;
+	fprintf(rf.f, "# vfio-pm-bench %s run %s: %s.%s%s%s, one row per sample\n", VPB_GIT_REV,
+		r->run_id, key->suite->name, key->c->name, key->device[0] ? " on " : "",
+		key->device);
+	fprintf(rf.f, "# value_ns: ns per operation (a batch of %u timed together); clock %s\n",
+		key->batch, clock_kind_name(r->clock.kind));
+	fprintf(rf.f, "# variant round seq value_ns valid state");
+	for (size_t e = 0; key->c->extra[e]; e++)
+		fprintf(rf.f, " %s", key->c->extra[e]);
+	fprintf(rf.f, " why\n");
+	for (size_t i = 0; i < r->nseries; i++) {
+		const struct series *se = &r->series[i];
+
+		if (!same_case(se, key))
+			continue;
+		for (size_t j = 0; j < se->n; j++) {
+			const struct vpb_sample *s = &se->s[j];
+			char why[64];
+
+			snprintf(why, sizeof(why), "%s", s->why[0] ? s->why : "-");
+			for (char *p = why; *p; p++)
+				if (*p == ' ')
+					*p = '_';
+			fprintf(rf.f, "%s %u %zu %.3f %d %s", se->variant, se->round, j, s->value,
+				s->valid, s->state[0] ? s->state : "-");
+			for (size_t e = 0; key->c->extra[e]; e++)
+				fprintf(rf.f, " %.3f", s->extra[e]);
+			fprintf(rf.f, " %s\n", why);
+		}
+	}
+	return results_commit(&rf);
+}
+
+/* Log-linear histogram per variant, in picoseconds (error bound: hist.h). */
+static int write_hist_csv(const struct run *r, const struct series *key, const char *stem,
+			  const char *const *variants, size_t nvar)
+{
+	char path[1600];
+	struct results_file rf;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s.hist.csv", r->dir, stem);
+	ret = results_open(&rf, path);
+	if (ret)
+		return ret;
+	fprintf(rf.f, "# vfio-pm-bench %s run %s: %s.%s%s%s, histogram of valid samples\n",
+		VPB_GIT_REV, r->run_id, key->suite->name, key->c->name,
+		key->device[0] ? " on " : "", key->device);
+	fprintf(rf.f, "# log-linear buckets, relative width <= %.2f %%\n",
+		100.0 * hist_rel_error());
+	fprintf(rf.f, "# variant lo_ns hi_ns count\n");
+	for (size_t v = 0; v < nvar; v++) {
+		size_t n;
+		double *vals = pool(r, key, variants[v], &n);
+		struct hist h;
+
+		if (!n || hist_init(&h, 100000000000000ull)) { /* 100 s in ps */
+			free(vals);
+			continue;
+		}
+		for (size_t i = 0; i < n; i++)
+			hist_add(&h, (uint64_t)(vals[i] * 1000.0 + 0.5));
+		for (size_t b = 0; b < hist_nbuckets(&h); b++) {
+			uint64_t lo, hi, cnt;
+
+			if (hist_bucket(&h, b, &lo, &hi, &cnt) && cnt)
+				fprintf(rf.f, "%s %.3f %.3f %llu\n", variants[v], lo / 1000.0,
+					hi / 1000.0, (unsigned long long)cnt);
+		}
+		hist_free(&h);
+		free(vals);
+	}
+	return results_commit(&rf);
+}
+
+static json_t *distribution(const double *vals, size_t n, uint64_t seed)
+{
+	double *x = malloc(n * sizeof(*x));
+	struct welford w;
+	struct stats_ci ci;
+	json_t *j;
+
+	memcpy(x, vals, n * sizeof(*x));
+	stats_sort(x, n);
+	welford_init(&w);
+	for (size_t i = 0; i < n; i++)
+		welford_add(&w, x[i]);
+	j = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "n", (json_int_t)n,
+		      "median", stats_quantile_sorted(x, n, 0.5), "p90",
+		      stats_quantile_sorted(x, n, 0.9), "p99", stats_quantile_sorted(x, n, 0.99),
+		      "p999", stats_quantile_sorted(x, n, 0.999), "min", x[0], "max", x[n - 1],
+		      "mean", w.mean, "stddev", n > 1 ? welford_stddev(&w) : 0.0);
+	if (!stats_bootstrap_median_ci(x, n, 0.95, 1000, seed, &ci))
+		json_object_set_new(j, "median_ci95", json_pack("[f, f]", ci.lo, ci.hi));
+	free(x);
+	return j;
+}
+
+static json_t *shift(const double *ref, size_t nr, const double *v, size_t nv, double ref_median,
+		     uint64_t seed)
+{
+	struct stats_ci moses, boot;
+	struct stats_mwu mwu;
+	double hl = stats_hodges_lehmann(ref, nr, v, nv);
+	json_t *j = json_pack("{s:f, s:f}", "hl_shift", hl, "percent_of_reference",
+			      ref_median ? 100.0 * hl / ref_median : 0.0);
+
+	if (!stats_hl_moses_ci(ref, nr, v, nv, 0.95, &moses))
+		json_object_set_new(j, "hl_ci95", json_pack("[f, f]", moses.lo, moses.hi));
+	if (!stats_bootstrap_shift_ci(ref, nr, v, nv, 0.95, 1000, seed, &boot))
+		json_object_set_new(j, "median_shift_ci95_bootstrap",
+				    json_pack("[f, f]", boot.lo, boot.hi));
+	if (!stats_mann_whitney(ref, nr, v, nv, &mwu))
+		json_object_set_new(j, "mann_whitney",
+				    json_pack("{s:f, s:f, s:f}", "u", mwu.u, "z", mwu.z, "p", mwu.p));
+	return j;
+}
+
+static json_t *case_summary(const struct run *r, const struct series *key,
+			    const char *const *variants, size_t nvar)
+{
+	const char *ref = r->o->reference;
+	json_t *vj = json_object(), *cmp = json_object(), *states = json_object();
+	double *refv = NULL;
+	size_t nref = 0;
+	double ref_median = 0;
+
+	for (size_t v = 0; v < nvar; v++)
+		if (!strcmp(variants[v], ref)) {
+			refv = pool(r, key, ref, &nref);
+			if (nref) {
+				double *tmp = malloc(nref * sizeof(*tmp));
+
+				memcpy(tmp, refv, nref * sizeof(*tmp));
+				ref_median = stats_median(tmp, nref);
+				free(tmp);
+			}
+		}
+	for (size_t v = 0; v < nvar; v++) {
+		size_t n, total = 0;
+		double *vals = pool(r, key, variants[v], &n);
+		double overhead = 0;
+		unsigned int rounds = 0;
+		json_t *d, *ctr = json_array();
+
+		for (size_t i = 0; i < r->nseries; i++) {
+			const struct series *se = &r->series[i];
+
+			if (!same_case(se, key) || strcmp(se->variant, variants[v]))
+				continue;
+			total += se->n;
+			overhead += se->overhead_ns;
+			rounds++;
+			if (se->counters)
+				json_array_append(ctr, se->counters);
+			for (size_t j = 0; j < se->n; j++) {
+				char k[96];
+				json_t *c;
+
+				snprintf(k, sizeof(k), "%s/%s/%s", variants[v],
+					 se->s[j].state[0] ? se->s[j].state : "-",
+					 se->s[j].valid ? "valid" : "invalid");
+				c = json_object_get(states, k);
+				json_object_set_new(states, k,
+						    json_integer(c ? json_integer_value(c) + 1 : 1));
+			}
+		}
+		if (!rounds) {
+			free(vals);
+			json_decref(ctr);
+			continue;
+		}
+		d = n ? distribution(vals, n, r->o->seed) : json_object();
+		json_object_set_new(d, "valid", json_integer((json_int_t)n));
+		json_object_set_new(d, "total", json_integer((json_int_t)total));
+		json_object_set_new(d, "rounds", json_integer(rounds));
+		json_object_set_new(d, "harness_overhead_ns", json_real(overhead / rounds));
+		json_object_set_new(d, "counters", ctr);
+		json_object_set_new(vj, variants[v], d);
+		if (refv && nref && n && strcmp(variants[v], ref))
+			json_object_set_new(cmp, variants[v],
+					    shift(refv, nref, vals, n, ref_median, r->o->seed));
+		free(vals);
+	}
+	free(refv);
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:s, s:o}", "suite", key->suite->name,
+			 "case", key->c->name, "device", key->device, "unit", "ns/op", "batch",
+			 key->batch, "variants", vj, "states", states, "reference", ref,
+			 "vs_reference", cmp);
+}
+
+static int write_outputs(struct run *r, const char *const *variants, size_t nvar)
+{
+	json_t *cases = json_array();
+	int err = 0;
+
+	for (size_t i = 0; i < r->nseries; i++) {
+		const struct series *key = &r->series[i];
+		char stem[256];
+		bool first = true;
+
+		for (size_t j = 0; j < i; j++)
+			if (same_case(&r->series[j], key))
+				first = false;
+		if (!first)
+			continue;
+		file_stem(key, stem, sizeof(stem));
+		if (r->o->keep_samples || key->c->prepare)
+			err |= write_samples_csv(r, key, stem);
+		err |= write_hist_csv(r, key, stem, variants, nvar);
+		json_array_append_new(cases, case_summary(r, key, variants, nvar));
+	}
+	json_t *sum = json_pack("{s:i, s:s, s:s, s:o, s:O, s:O}", "schema_version",
+				RESULTS_SCHEMA_VERSION, "run_id", r->run_id, "platform", r->slug,
+				"cases", cases, "skipped", r->skipped, "failed", r->failed);
+	char path[1600];
+
+	snprintf(path, sizeof(path), "%s/summary.json", r->dir);
+	err |= results_write_json(path, sum);
+	json_decref(sum);
+	return err ? -EIO : 0;
+}
+
+/* ---- run.json ------------------------------------------------------------ */
+
+static void now_iso(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static json_t *opts_json(const struct vpb_opts *o)
+{
+	json_t *suites = json_array(), *devs = json_array(), *vars = json_array();
+
+	for (unsigned int i = 0; i < o->nsuites; i++)
+		json_array_append_new(suites, json_string(o->suites[i]));
+	for (unsigned int i = 0; i < o->ndevices; i++)
+		json_array_append_new(devs, json_string(o->devices[i]));
+	for (unsigned int i = 0; i < o->nvariants; i++)
+		json_array_append_new(vars, json_pack("{s:s, s:s}", "name", o->variants[i].name,
+						      "modules", o->variants[i].dir));
+	return json_pack("{s:o, s:o, s:o, s:s, s:i, s:I, s:i, s:I, s:s, s:s, s:s, s:s?, s:b, s:i, "
+			 "s:i, s:I, s:I, s:s?, s:b, s:s?, s:s, s:I, s:b, s:I}",
+			 "suites", suites, "devices", devs, "variants", vars, "reference",
+			 o->reference, "rounds", o->rounds, "samples", (json_int_t)o->samples,
+			 "batch", o->batch, "warmup_ns", (json_int_t)o->warmup_ns, "clock",
+			 o->clock, "clock_label", o->clock_label, "iommu", o->iommu, "events",
+			 o->events, "no_counters", o->no_counters, "cpu", o->cpu, "cycles",
+			 o->cycles, "dwell_ns", (json_int_t)o->dwell_ns, "state_timeout_ns",
+			 (json_int_t)o->state_timeout_ns, "expect", o->expect, "breakdown",
+			 o->breakdown, "threads", o->threads, "placement", o->placement,
+			 "duration_ns", (json_int_t)o->duration_ns, "keep_samples",
+			 o->keep_samples, "seed", (json_int_t)o->seed);
+}
+
+static int write_run_json(struct run *r, json_t *base, const char *status)
+{
+	char path[1600], end[32];
+
+	now_iso(end, sizeof(end));
+	json_object_set_new(base, "status", json_string(status));
+	json_object_set_new(base, "end_time", json_string(end));
+	snprintf(path, sizeof(path), "%s/run.json", r->dir);
+	return results_write_json(path, base);
+}
+
+/* Hold /dev/cpu_dma_latency at 0 (C-states off) for the run, as cyclictest. */
+static int hold_dma_latency(char *state, size_t len)
+{
+	int32_t zero = 0;
+	int fd = open("/dev/cpu_dma_latency", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, &zero, sizeof(zero)) != sizeof(zero)) {
+		snprintf(state, len, "not held: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	snprintf(state, len, "held at 0 us");
+	return fd;
+}
+
+static int make_run_dir(struct run *r)
+{
+	const struct vpb_opts *o = r->o;
+	char base[1024], stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	int ret;
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	if (o->run_id)
+		snprintf(r->run_id, sizeof(r->run_id), "%s", o->run_id);
+	else
+		snprintf(r->run_id, sizeof(r->run_id), "%s-%s%s", stamp, o->suites[0],
+			 o->nsuites > 1 ? "-etc" : "");
+	snprintf(base, sizeof(base), "%s/%s", o->results, r->slug);
+	ret = results_mkdirs(base);
+	if (ret)
+		return ret;
+	snprintf(r->dir, sizeof(r->dir), "%s/%s", base, r->run_id);
+	if (mkdir(r->dir, 0755)) {
+		ret = -errno;
+		vpb_err("cannot create run directory %s: %s", r->dir, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+static int write_platform(struct run *r, json_t *ident)
+{
+	char path[1600];
+	char *xml = NULL;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s/platform.json", r->o->results, r->slug);
+	ret = results_write_json(path, ident);
+	if (!ret && !platform_lstopo_xml(&xml)) {
+		struct results_file rf;
+
+		snprintf(path, sizeof(path), "%s/%s/lstopo.xml", r->o->results, r->slug);
+		ret = results_open(&rf, path);
+		if (!ret) {
+			fputs(xml, rf.f);
+			ret = results_commit(&rf);
+		}
+		free(xml);
+	}
+	return ret;
+}
+
+int runner_run(const struct vpb_opts *o, const char *cmdline)
+{
+	struct run r = { .o = o, .skipped = json_array(), .failed = json_array() };
+	struct sigaction sa = { .sa_handler = on_signal };
+	const char *variants[VPB_MAX_LIST];
+	size_t nvar = 0;
+	char err[256] = "", start[32], dma[64], cur[64] = "none";
+	json_t *ident, *base;
+	int ret, dmafd, code;
+
+	ret = clock_init(&r.clock, o->clock);
+	if (ret) {
+		vpb_err("--clock %s: %s", o->clock,
+			ret == -ENOTSUP ? "the TSC is not invariant here" : "unknown clock");
+		return ret == -ENOTSUP ? VPB_EXIT_SKIP : VPB_EXIT_USAGE;
+	}
+	ident = platform_identity(o->ndevices ? o->devices[0] : NULL, err, sizeof(err));
+	if (!ident) {
+		vpb_err("platform identity: %s", err);
+		return VPB_EXIT_FAIL;
+	}
+	if (o->platform_id)
+		snprintf(r.slug, sizeof(r.slug), "%s", o->platform_id);
+	else if (platform_slug(ident, r.slug, sizeof(r.slug)))
+		snprintf(r.slug, sizeof(r.slug), "unknown");
+	if (make_run_dir(&r) || write_platform(&r, ident)) {
+		json_decref(ident);
+		return VPB_EXIT_FAIL;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	dmafd = hold_dma_latency(dma, sizeof(dma));
+	if (o->cpu >= 0) {
+		hwloc_topology_t topo;
+
+		if (topo_init(&topo, NULL, false) ||
+		    topo_bind_current_thread(topo, (unsigned int)o->cpu, err, sizeof(err))) {
+			vpb_err("--cpu %d: %s", o->cpu, err);
+			return VPB_EXIT_USAGE;
+		}
+		hwloc_topology_destroy(topo);
+	}
+
+	if (o->nvariants) {
+		for (unsigned int i = 0; i < o->nvariants; i++)
+			variants[nvar++] = o->variants[i].name;
+	} else {
+		modules_vfio_variant(cur, sizeof(cur));
+		variants[nvar++] = cur;
+	}
+	now_iso(start, sizeof(start));
+	base = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:O, s:o, s:{s:s, s:s, s:f, s:f, s:f, "
+			 "s:s}, s:s}",
+			 "schema_version", RESULTS_SCHEMA_VERSION, "run_id", r.run_id, "command",
+			 cmdline, "harness_revision", VPB_GIT_REV, "start_time", start, "platform",
+			 r.slug, "platform_identity", ident, "options", opts_json(o), "clock",
+			 "kind", clock_kind_name(r.clock.kind), "why", r.clock.why, "ns_per_tick",
+			 r.clock.ns_per_tick, "overhead_ns", r.clock.overhead_ns, "resolution_ns",
+			 r.clock.resolution_ns, "label", o->clock_label, "cpu_dma_latency", dma);
+	json_object_set_new(base, "variants", json_array());
+	write_run_json(&r, base, "running");
+	vpb_info("run %s: results in %s", r.run_id, r.dir);
+
+	for (unsigned int round = 1; round <= o->rounds && !runner_stop; round++) {
+		for (size_t v = 0; v < nvar && !runner_stop; v++) {
+			if (o->nvariants && o->variants[v].dir[0]) {
+				char why[512] = "";
+				uint64_t t0 = clock_mono_ns();
+
+				ret = modules_load_variant(&o->variants[v], (char(*)[16])o->devices,
+							   o->ndevices, !strcmp(o->iommu, "noiommu"),
+							   why, sizeof(why));
+				if (ret) {
+					vpb_err("variant %s: %s", variants[v], why);
+					json_array_append_new(r.failed,
+							      json_pack("{s:s, s:i, s:s}", "variant",
+									variants[v], "round", round,
+									"reason", why));
+					continue;
+				}
+				json_array_append_new(json_object_get(base, "variants"),
+						      json_pack("{s:s, s:i, s:f}", "variant",
+								variants[v], "round", round,
+								"load_s",
+								(clock_mono_ns() - t0) / 1e9));
+			}
+			for (unsigned int s = 0; s < o->nsuites && !runner_stop; s++)
+				run_suite(&r, vpb_suite_find(o->suites[s]), variants[v], round);
+		}
+	}
+
+	ret = write_outputs(&r, variants, nvar);
+	if (runner_stop)
+		code = VPB_EXIT_FAIL;
+	else if (ret || json_array_size(r.failed))
+		code = VPB_EXIT_FAIL;
+	else if (!r.ran)
+		code = VPB_EXIT_SKIP;
+	else
+		code = VPB_EXIT_OK;
+	json_object_set_new(base, "failed", json_incref(r.failed));
+	json_object_set_new(base, "skipped", json_incref(r.skipped));
+	write_run_json(&r, base,
+		       runner_stop ? "interrupted"
+		       : code == VPB_EXIT_OK ? "complete"
+		       : code == VPB_EXIT_SKIP ? "skipped"
+					       : "failed");
+	vpb_info("run %s: %s (%u cases measured, %zu skipped, %zu failed)", r.run_id,
+		 runner_stop ? "interrupted" : "done", r.ran, json_array_size(r.skipped),
+		 json_array_size(r.failed));
+	printf("%s\n", r.dir);
+
+	for (size_t i = 0; i < r.nseries; i++) {
+		free(r.series[i].s);
+		json_decref(r.series[i].counters);
+	}
+	free(r.series);
+	json_decref(base);
+	json_decref(ident);
+	json_decref(r.skipped);
+	json_decref(r.failed);
+	if (dmafd >= 0)
+		close(dmafd);
+	return code;
+}

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * d3cold: how long does a device take to leave (and enter) low power, and
+ * from which state did it really leave?
+ *
+ * A cycle (one sample):
+ *   prepare  engage low power (LOW_POWER_ENTRY[_WITH_WAKEUP], or v4's SET
+ *            ENTER), wait for runtime_status "suspended" (the entry latency),
+ *            then wait for the deepest state the platform offers (or --dwell)
+ *   op       the timed exit trigger: an ioctl, a config read, LOW_POWER_EXIT,
+ *            or (wakeup) an ioctl and the wakeup eventfd firing
+ *   verify   the cycle is valid only if it started from the expected state
+ *            and the trigger really resumed the device; then leave low power
+ *            (untimed) and check D0 and "active".
+ * The device is never left engaged: teardown exits low power whatever
+ * happened, and so does an interrupted run.
+ */
+#include "common.h"
+#include "lowpower.h"
+#include "opts.h"
+#include "runner.h"
+#include "suite.h"
+#include "vfio.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+enum trigger { T_IOCTL, T_CONFIG, T_EXIT, T_WAKEUP };
+
+struct d3 {
+	struct vfio_dev *dev;
+	const struct vpb_opts *o;
+	enum trigger t;
+	const char *expect; /* the state a valid cycle starts from, or NULL */
+	bool engaged;
+	int efd;
+	double entry_ms, settle_ms;
+	char start[16];
+	char invalid[64];
+};
+
+static int leave(struct d3 *s)
+{
+	int ret = 0;
+
+	if (s->engaged) {
+		ret = __vfio_lp_exit(s->dev);
+		if (!ret)
+			s->engaged = false;
+	}
+	return ret;
+}
+
+static int setup(struct vpb_env *env, void **state, char *why, size_t len, enum trigger t)
+{
+	const struct vpb_opts *o = env->opts;
+	char dwhy[160];
+	const char *deepest;
+	struct d3 *s;
+
+	if (env->dev->design == VFIO_PM_NONE) {
+		snprintf(why, len, "variant %s has no low-power feature", env->variant);
+		return -ENOTSUP;
+	}
+	if (t == T_WAKEUP && env->dev->design != VFIO_PM_ONESHOT) {
+		snprintf(why, len, "variant %s has no LOW_POWER_ENTRY_WITH_WAKEUP", env->variant);
+		return -ENOTSUP;
+	}
+	deepest = lp_deepest(env->bdf, dwhy, sizeof(dwhy));
+	if (!deepest[0]) {
+		snprintf(why, len, "%s", dwhy);
+		return -ENODEV;
+	}
+	if (o->expect && !strcmp(o->expect, "d3cold") && strcmp(deepest, "D3cold")) {
+		snprintf(why, len, "--expect d3cold: %s", dwhy);
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->dev = env->dev;
+	s->o = o;
+	s->t = t;
+	s->efd = -1;
+	if (o->expect)
+		s->expect = !strcmp(o->expect, "d3cold") ? "D3cold" : "D3hot";
+	else if (!o->dwell_ns)
+		s->expect = deepest;
+	if (t == T_WAKEUP) {
+		s->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (s->efd < 0) {
+			free(s);
+			return -errno;
+		}
+	}
+	*state = s;
+	return 0;
+}
+
+static int prepare(void *state)
+{
+	struct d3 *s = state;
+	uint64_t t0, t1, waited = 0;
+	char last[64] = "";
+	uint64_t drain;
+	int ret;
+
+	s->invalid[0] = '\0';
+	s->entry_ms = s->settle_ms = -1;
+	if (s->efd >= 0)
+		while (read(s->efd, &drain, sizeof(drain)) > 0)
+			;
+	t0 = clock_mono_ns();
+	ret = __vfio_lp_enter(s->dev, s->efd);
+	if (ret)
+		return ret;
+	s->engaged = true;
+	t1 = clock_mono_ns();
+	ret = lp_wait(s->dev->bdf, NULL, "suspended", s->o->state_timeout_ns, &waited, last,
+		      sizeof(last));
+	if (ret == -EINTR)
+		return ret;
+	if (ret) {
+		snprintf(s->invalid, sizeof(s->invalid), "never suspended (last %s)", last);
+	} else {
+		s->entry_ms = (double)(t1 - t0 + waited) / 1e6;
+		t0 = clock_mono_ns();
+		if (s->o->dwell_ns) {
+			struct timespec d = { (time_t)(s->o->dwell_ns / 1000000000ull),
+					      (long)(s->o->dwell_ns % 1000000000ull) };
+
+			nanosleep(&d, NULL);
+		} else if (s->expect) {
+			ret = lp_wait(s->dev->bdf, s->expect, NULL, s->o->state_timeout_ns, NULL,
+				      last, sizeof(last));
+			if (ret == -EINTR)
+				return ret;
+			if (ret)
+				snprintf(s->invalid, sizeof(s->invalid),
+					 "%s not reached in time (last %s)", s->expect, last);
+		}
+		s->settle_ms = (clock_mono_ns() - t0) / 1e6;
+	}
+	lp_state(s->dev->bdf, s->start, sizeof(s->start), NULL, 0);
+	return 0;
+}
+
+static int op(void *state)
+{
+	struct d3 *s = state;
+	struct vfio_device_info info;
+	struct pollfd p;
+	uint32_t v;
+
+	switch (s->t) {
+	case T_IOCTL:
+		return __vfio_get_info(s->dev, &info);
+	case T_CONFIG:
+		return __vfio_config_read(s->dev, 0, &v);
+	case T_EXIT:
+		return leave(s);
+	case T_WAKEUP:
+		if (__vfio_get_info(s->dev, &info))
+			return -errno;
+		p = (struct pollfd){ .fd = s->efd, .events = POLLIN };
+		if (poll(&p, 1, 5000) != 1)
+			return -ETIMEDOUT;
+		s->engaged = false; /* the wakeup left low power for good */
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int verify(void *state, struct vpb_sample *sm)
+{
+	struct d3 *s = state;
+	char rs[32] = "", last[64] = "";
+	int ret;
+
+	snprintf(sm->state, sizeof(sm->state), "%s", s->start[0] ? s->start : "-");
+	sm->extra[0] = s->entry_ms;
+	sm->extra[1] = s->settle_ms;
+	if (s->invalid[0]) {
+		sm->valid = false;
+		snprintf(sm->why, sizeof(sm->why), "%s", s->invalid);
+	} else if (s->expect && strcmp(s->start, s->expect)) {
+		sm->valid = false;
+		snprintf(sm->why, sizeof(sm->why), "started from %s, expected %s", s->start,
+			 s->expect);
+	}
+	/* Did the trigger itself resume the device? (no-get's does not.) */
+	lp_state(s->dev->bdf, NULL, 0, rs, sizeof(rs));
+	if (sm->valid && s->t != T_EXIT && strcmp(rs, "active") && strcmp(rs, "resuming") &&
+	    s->t != T_WAKEUP) {
+		sm->valid = false;
+		snprintf(sm->why, sizeof(sm->why), "the trigger did not resume the device (%s)", rs);
+	}
+	ret = leave(s);
+	if (ret) {
+		snprintf(sm->why, sizeof(sm->why), "low-power exit failed: %s", strerror(-ret));
+		sm->valid = false;
+		return ret;
+	}
+	ret = lp_wait(s->dev->bdf, "D0", "active", s->o->state_timeout_ns, NULL, last,
+		      sizeof(last));
+	if (ret) {
+		sm->valid = false;
+		snprintf(sm->why, sizeof(sm->why), "not back in D0/active (last %s)", last);
+	}
+	return ret == -EINTR ? 0 : ret;
+}
+
+static void teardown(void *state)
+{
+	struct d3 *s = state;
+	char last[64] = "";
+
+	if (leave(s))
+		vpb_err("%s: could not leave low power", s->dev->bdf);
+	else if (lp_wait(s->dev->bdf, "D0", "active", 2000000000ull, NULL, last, sizeof(last)) &&
+		 !runner_stop)
+		vpb_err("%s: not back in D0/active after the cycles (last %s)", s->dev->bdf,
+			last);
+	if (s->efd >= 0)
+		close(s->efd);
+	free(s);
+}
+
+#define SETUP(name, t)                                                                     \
+	static int setup_##name(struct vpb_env *env, void **state, char *why, size_t len) \
+	{                                                                                  \
+		return setup(env, state, why, len, t);                                     \
+	}
+SETUP(ioctl, T_IOCTL)
+SETUP(config, T_CONFIG)
+SETUP(exit, T_EXIT)
+SETUP(wakeup, T_WAKEUP)
+
+#define D3CASE(n, h, s)                                                                       \
+	{                                                                                      \
+		.name = n, .help = h, .batch = 1, .extra = { "entry_ms", "settle_ms", NULL },  \
+		.setup = s, .prepare = prepare, .op = op, .verify = verify,                    \
+		.teardown = teardown                                                           \
+	}
+
+static const struct vpb_case d3cold_cases[] = {
+	D3CASE("ioctl", "exit by VFIO_DEVICE_GET_INFO while engaged", setup_ioctl),
+	D3CASE("config-read", "exit by a config space pread while engaged", setup_config),
+	D3CASE("exit", "exit by LOW_POWER_EXIT (v4: SET EXIT)", setup_exit),
+	D3CASE("wakeup", "LOW_POWER_ENTRY_WITH_WAKEUP: ioctl until the eventfd fires",
+	       setup_wakeup),
+};
+
+const struct vpb_suite suite_d3cold = {
+	.name = "d3cold",
+	.summary = "low-power exit and entry latency, D-state verified per cycle",
+	.needs_device = true,
+	.cases = d3cold_cases,
+	.ncases = ARRAY_SIZE(d3cold_cases),
+};

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioctl: what does wrapping every vfio device ioctl (and vfio-pci's
+ * pread/pwrite) in pm_runtime_resume_and_get()/pm_runtime_put() cost?
+ *
+ * Every case is timed on the device fd while the device is active and open,
+ * except the control, which is an ioctl on the container (or iommufd) that
+ * never touches the device's usage count. The wrapper's overhead is a
+ * variant's shift against the `no-get` variant (summary.json
+ * vs_reference), measured interleaved in the same run.
+ */
+#include "common.h"
+#include "suite.h"
+#include "vfio.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/* An ioctl number vfio does not know: the wrapper and the dispatch only. */
+#define VPB_UNKNOWN_IOCTL _IO(VFIO_TYPE, VFIO_BASE + 99)
+
+static int setup_dev(struct vpb_env *env, void **state, char *why, size_t len)
+{
+	(void)why;
+	(void)len;
+	*state = env->dev;
+	return 0;
+}
+
+static int op_get_info(void *state)
+{
+	struct vfio_device_info info;
+
+	return __vfio_get_info(state, &info);
+}
+
+static int op_region_info(void *state)
+{
+	struct vfio_dev *d = state;
+	struct vfio_region_info reg = { .argsz = sizeof(reg),
+					.index = VFIO_PCI_CONFIG_REGION_INDEX };
+
+	return ioctl(d->device_fd, VFIO_DEVICE_GET_REGION_INFO, &reg) ? -errno : 0;
+}
+
+static int op_irq_info(void *state)
+{
+	struct vfio_dev *d = state;
+	struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = VFIO_PCI_INTX_IRQ_INDEX };
+
+	return ioctl(d->device_fd, VFIO_DEVICE_GET_IRQ_INFO, &irq) ? -errno : 0;
+}
+
+static int op_unknown(void *state)
+{
+	struct vfio_dev *d = state;
+
+	if (!ioctl(d->device_fd, VPB_UNKNOWN_IOCTL))
+		return -EPROTO;
+	return errno == ENOTTY ? 0 : -errno;
+}
+
+static int op_config_read(void *state)
+{
+	uint32_t v;
+
+	return __vfio_config_read(state, 0, &v);
+}
+
+static int op_control(void *state)
+{
+	return __vfio_control(state);
+}
+
+/* feature-probe: PROBE the running variant's low-power feature. */
+struct probe_state {
+	struct vfio_dev *dev;
+	uint32_t flags;
+};
+
+static int setup_probe(struct vpb_env *env, void **state, char *why, size_t len)
+{
+	struct probe_state *p;
+
+	if (env->dev->design == VFIO_PM_NONE) {
+		snprintf(why, len, "variant %s has no low-power feature", env->variant);
+		return -ENOTSUP;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->dev = env->dev;
+	p->flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET;
+	if (env->dev->design == VFIO_PM_V4)
+		p->flags |= VFIO_DEVICE_FEATURE_GET | VPB_V4_FEATURE_POWER_MANAGEMENT;
+	else
+		p->flags |= VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY;
+	*state = p;
+	return 0;
+}
+
+static int op_probe(void *state)
+{
+	struct probe_state *p = state;
+
+	return __vfio_feature(p->dev, p->flags, NULL, 0);
+}
+
+/* intx-unmask: INTx must be enabled (an eventfd trigger) to unmask it. */
+struct intx_state {
+	struct vfio_dev *dev;
+	int efd;
+};
+
+static int set_irqs(struct vfio_dev *d, uint32_t flags, uint32_t count, int32_t fd)
+{
+	struct {
+		struct vfio_irq_set s;
+		int32_t fd;
+	} buf = { .s = { .argsz = sizeof(buf.s) + (count ? sizeof(int32_t) : 0),
+			 .flags = flags,
+			 .index = VFIO_PCI_INTX_IRQ_INDEX,
+			 .count = count },
+		  .fd = fd };
+
+	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD))
+		buf.s.argsz = sizeof(buf.s);
+	return ioctl(d->device_fd, VFIO_DEVICE_SET_IRQS, &buf) ? -errno : 0;
+}
+
+static int setup_intx(struct vpb_env *env, void **state, char *why, size_t len)
+{
+	struct intx_state *s = calloc(1, sizeof(*s));
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	s->dev = env->dev;
+	s->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ret = s->efd < 0 ? -errno
+			 : set_irqs(s->dev, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+				    1, s->efd);
+	if (ret) {
+		snprintf(why, len, "cannot enable INTx on %s: %s", env->bdf, strerror(-ret));
+		if (s->efd >= 0)
+			close(s->efd);
+		free(s);
+		return -ENOTSUP;
+	}
+	*state = s;
+	return 0;
+}
+
+static int op_intx_unmask(void *state)
+{
+	struct intx_state *s = state;
+
+	return set_irqs(s->dev, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, 1, -1);
+}
+
+static void teardown_intx(void *state)
+{
+	struct intx_state *s = state;
+
+	set_irqs(s->dev, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, -1);
+	close(s->efd);
+	free(s);
+}
+
+static const struct vpb_case ioctl_cases[] = {
+	{ .name = "get-info", .help = "VFIO_DEVICE_GET_INFO", .setup = setup_dev,
+	  .op = op_get_info },
+	{ .name = "region-info", .help = "VFIO_DEVICE_GET_REGION_INFO (config region)",
+	  .setup = setup_dev, .op = op_region_info },
+	{ .name = "irq-info", .help = "VFIO_DEVICE_GET_IRQ_INFO (INTx)", .setup = setup_dev,
+	  .op = op_irq_info },
+	{ .name = "intx-unmask", .help = "VFIO_DEVICE_SET_IRQS unmask INTx: the interrupt hot path",
+	  .setup = setup_intx, .op = op_intx_unmask, .teardown = teardown_intx },
+	{ .name = "feature-probe", .help = "VFIO_DEVICE_FEATURE PROBE of the low-power feature",
+	  .setup = setup_probe, .op = op_probe, .teardown = free },
+	{ .name = "unknown", .help = "an ioctl vfio does not know: wrapper + dispatch only",
+	  .setup = setup_dev, .op = op_unknown },
+	{ .name = "config-read", .help = "4-byte pread of config space (vfio_pci_rw)",
+	  .setup = setup_dev, .op = op_config_read },
+	{ .name = "container-ioctl",
+	  .help = "control: container/iommufd ioctl, never touches the usage count",
+	  .setup = setup_dev, .op = op_control },
+};
+
+const struct vpb_suite suite_ioctl = {
+	.name = "ioctl",
+	.summary = "per-ioctl runtime-PM get/put overhead, per ioctl type and variant",
+	.needs_device = true,
+	.cases = ioctl_cases,
+	.ncases = ARRAY_SIZE(ioctl_cases),
+};

@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# vfio-pm-bench vm: build what is missing, boot the QEMU platform, run the
+# suites on every variant (interleaved, in one boot), collect the results.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${VFIO_PM_BENCH_CACHE:-$HOME/.cache/vfio-pm-bench}
+all_devices="bridge root d3hot"
+
+usage() {
+	cat <<USAGE
+usage: vfio-pm-bench vm [options] [-- extra 'vfio-pm-bench run' options]
+
+Boots the QEMU platform (q35, TCG) on the guest kernel built by
+kernel/build.sh and runs 'vfio-pm-bench run' inside it on every variant,
+round by round. Results land in RESULTS/<platform>/<run-id>/.
+
+  --variants LIST       kernel variants (default: all in kernel/variants, no-get first)
+  --suites LIST         suites (default: ioctl,d3cold)
+  --devices LIST        emulated devices (default: $all_devices):
+                          bridge  e1000e behind a pcie-root-port whose ACPI power
+                                  resource is cut: D3cold with the 100 ms d3cold_delay
+                          root    e1000e on the root bus with its own power resource
+                          d3hot   nvme with no power resources: D3hot only
+  --rounds N            rounds over the variants (default 2)
+  --clock MODE          icount (exact instruction time, 1 vCPU; default) or host
+                        (multi-threaded TCG, real time, noisy; --smp vCPUs)
+  --smp N               vCPUs with --clock host (default 2)
+  --memory MB           guest memory (default 512)
+  --iommu MODE          noiommu (default) or intel-iommu (type1/iommufd paths)
+  --acpi-on-delay-ms N  emulated firmware latency of each power resource's _ON
+  --acpi-off-delay-ms N the same for _OFF
+  --timeout SEC         give up on a guest that has not powered off (default 900)
+  --results DIR         results root (default: results/ in the repository)
+  --run-id ID           the run id (default: <UTC time>-vm)
+  --debug-kernel        boot the debug kernel (lockdep, KASAN)
+  --no-report           do not draw the report afterwards
+  -h, --help            this text
+Exit codes: 0 ok, 1 guest or suite failure, 2 usage.
+USAGE
+}
+
+variants="" suites="ioctl,d3cold" devices="$all_devices" rounds=2 clock=icount smp=2
+memory=512 iommu=noiommu on_ms=0 off_ms=0 timeout=900 results="$top/results" run_id=""
+debug="" report=1 extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--variants) variants=$2; shift 2 ;;
+	--suites) suites=$2; shift 2 ;;
+	--devices) devices=${2//,/ }; shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
+	--clock) clock=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--memory) memory=$2; shift 2 ;;
+	--iommu) iommu=$2; shift 2 ;;
+	--acpi-on-delay-ms) on_ms=$2; shift 2 ;;
+	--acpi-off-delay-ms) off_ms=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--results) results=$2; shift 2 ;;
+	--run-id) run_id=$2; shift 2 ;;
+	--debug-kernel) debug=--debug; shift ;;
+	--no-report) report=0; shift ;;
+	-h|--help) usage; exit 0 ;;
+	--) shift; extra=("$@"); break ;;
+	*) echo "vfio-pm-bench vm: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+done
+
+die() { echo "vfio-pm-bench vm: $*" >&2; exit "${2:-1}"; }
+isnum() { [[ "$1" =~ ^[0-9]+$ ]]; }
+for n in rounds smp memory on_ms off_ms timeout; do
+	isnum "${!n}" || die "--${n//_/-} needs a whole number, not '${!n}'" 2
+done
+case "$clock" in icount|host) ;; *) die "--clock must be icount or host, not '$clock'" 2 ;; esac
+case "$iommu" in noiommu|intel-iommu) ;; *) die "--iommu must be noiommu or intel-iommu" 2 ;; esac
+avail=$(cd "$top/kernel/variants" && ls -d */ | tr -d / | tr '\n' ' ')
+if [ -z "$variants" ]; then # the reference first, then the others
+	variants=no-get
+	for v in $avail; do [ "$v" = no-get ] || variants="$variants,$v"; done
+fi
+for v in ${variants//,/ }; do
+	[[ " $avail " == *" $v "* ]] || die "unknown variant '$v' (valid: $avail)" 2
+done
+for d in $devices; do
+	[[ " $all_devices " == *" $d "* ]] || die "unknown device '$d' (valid: $all_devices)" 2
+done
+for tool in qemu-system-x86_64:qemu-system-x86 iasl:acpica-tools cpio:cpio \
+	/bin/busybox:busybox-static cmake:cmake; do
+	command -v "${tool%%:*}" >/dev/null ||
+		die "${tool%%:*} not found: apt-get install ${tool#*:}"
+done
+
+t0=$(date +%s.%N)
+stage_names=() stage_secs=()
+stage() { printf '[vm %6.1fs] %s\n' "$(echo "$(date +%s.%N) - $t0" | bc)" "$*" >&2; }
+mark() { stage_names+=("$1"); stage_secs+=("$(echo "$(date +%s.%N) - $2" | bc)"); }
+
+# --- build ----------------------------------------------------------------------
+s=$(date +%s.%N)
+stage "kernel and variants (kernel/build.sh)"
+build_out=$("$top/kernel/build.sh" $debug --variants "$variants") || die "kernel build failed"
+eval "$(echo "$build_out" | grep -E '^[A-Z_a-z0-9]+=')"
+mark kernel_build "$s"
+
+s=$(date +%s.%N)
+stage "static harness"
+gbuild=$cache/guest-build
+cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_STATIC=ON -DVPB_UAPI_DIR="$HEADERS" \
+	-DCMAKE_BUILD_TYPE=Release >"$cache/guest-build.log" 2>&1 &&
+	cmake --build "$gbuild" -j"$(nproc)" --target vfio-pm-bench-static >>"$cache/guest-build.log" 2>&1 ||
+	{ tail -20 "$cache/guest-build.log" >&2; die "static harness build failed ($cache/guest-build.log)"; }
+mark harness_build "$s"
+
+s=$(date +%s.%N)
+stage "initramfs"
+work=$(mktemp -d "$cache/vm.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,share,lib/vfio-variants}
+cp /bin/busybox "$root/bin/busybox"
+for a in $("$root/bin/busybox" --list); do ln -sf busybox "$root/bin/$a"; done
+cp "$top/kernel/vm/init" "$root/init"
+cp "$gbuild/vfio-pm-bench-static" "$root/bin/vfio-pm-bench"
+cp -r "$MODROOT/lib" "$root/"
+for v in ${variants//,/ }; do
+	var=VARIANT_${v//-/_}
+	mkdir -p "$root/lib/vfio-variants/$v"
+	cp "${!var}"/*.ko "$root/lib/vfio-variants/$v/"
+done
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.cpio.gz"
+mark initramfs "$s"
+
+# --- firmware ----------------------------------------------------------------------
+sleep_of() { [ "$1" -gt 0 ] && echo "Sleep ($1)" || echo ""; }
+sed -e "s/@ON_SLEEP@/$(sleep_of "$on_ms")/" -e "s/@OFF_SLEEP@/$(sleep_of "$off_ms")/" \
+	"$top/kernel/vm/ssdt.asl.in" >"$work/ssdt.asl"
+(cd "$work" && iasl -p ssdt ssdt.asl >iasl.log 2>&1) || { cat "$work/iasl.log" >&2; die "iasl failed"; }
+
+# --- the job ----------------------------------------------------------------------------
+declare -A bdf=([bridge]=0000:01:00.0 [root]=0000:00:03.0 [d3hot]=0000:00:04.0)
+devargs="" varargs=""
+for d in $devices; do devargs="$devargs --device ${bdf[$d]}"; done
+for v in ${variants//,/ }; do varargs="$varargs --variant $v=/lib/vfio-variants/$v"; done
+[ -n "$run_id" ] || run_id=$(date -u +%Y%m%dT%H%M%SZ)-vm
+guest_iommu=noiommu
+[ "$iommu" = intel-iommu ] && guest_iommu=type1
+mkdir -p "$work/share"
+cat >"$work/share/job.sh" <<JOB
+set -u
+modprobe iommufd 2>/dev/null
+# The root port has no PM capability, so d3cold_allowed starts at 0.
+echo 1 >/sys/bus/pci/devices/0000:00:07.0/d3cold_allowed 2>/dev/null
+vfio-pm-bench run --suite $suites $devargs $varargs --rounds $rounds \
+	--iommu $guest_iommu --clock-label $clock --results /share/results \
+	--platform-id qemu-q35-tcg-$clock --run-id $run_id ${extra[*]:-}
+JOB
+
+# --- boot ----------------------------------------------------------------------------------
+if [ "$clock" = icount ]; then
+	accel=(-accel tcg -icount shift=0,sleep=off -smp 1)
+else
+	accel=(-accel tcg,thread=multi -smp "$smp")
+fi
+iommu_args=() cmdline_iommu=""
+if [ "$iommu" = intel-iommu ]; then
+	iommu_args=(-device intel-iommu,intremap=off)
+	cmdline_iommu="intel_iommu=on"
+fi
+qemu=(qemu-system-x86_64 -M q35 "${accel[@]}" -m "$memory" -nodefaults -no-user-config
+	-display none -serial stdio -no-reboot
+	-kernel "$BZIMAGE" -initrd "$work/initramfs.cpio.gz"
+	-append "console=ttyS0 panic=-1 nokaslr pcie_port_pm=force $cmdline_iommu"
+	-acpitable file="$work/ssdt.aml" "${iommu_args[@]}"
+	-device pcie-root-port,id=rp1,bus=pcie.0,addr=07.0,chassis=1,slot=1,hotplug=off,x-speed=5
+	-device e1000e,bus=rp1,addr=00.0
+	-device e1000e,bus=pcie.0,addr=03.0
+	-device nvme,bus=pcie.0,addr=04.0,serial=vpb0
+	-fsdev local,id=share,path="$work/share",security_model=none
+	-device virtio-9p-pci,fsdev=share,mount_tag=share,bus=pcie.0,addr=0a.0)
+s=$(date +%s.%N)
+stage "booting: ${variants//,/ } x $rounds rounds, suites $suites, clock $clock"
+console=$work/console.log
+set +e
+timeout --foreground -k 5 "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$console" |
+	grep --line-buffered -E '^(round|run |vfio-pm-bench|  [a-z]|VPB-)' | sed -u 's/^/  [guest] /' >&2
+qrc=${PIPESTATUS[0]}
+set -e
+mark guest "$s"
+boot_s=$(sed -n 's/^VPB-BOOTED //p' "$console" | tr -d '\r')
+guest_rc=$(sed -n 's/^VPB-EXIT \([0-9]*\).*/\1/p' "$console" | tr -d '\r')
+
+# --- collect --------------------------------------------------------------------------
+failed=""
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	failed="the guest did not power off within ${timeout}s"
+elif grep -q "Kernel panic" "$console"; then
+	failed="the guest kernel panicked"
+elif [ -z "$guest_rc" ]; then
+	failed="the guest stopped without reporting (qemu exit $qrc)"
+fi
+src=$(ls -d "$work/share/results/"*/"$run_id" 2>/dev/null | head -n1 || true)
+if [ -n "$src" ]; then
+	plat=$(basename "$(dirname "$src")")
+	dest=$results/$plat
+	mkdir -p "$dest"
+	cp "$(dirname "$src")"/platform.json "$(dirname "$src")"/lstopo.xml "$dest/" 2>/dev/null || true
+	cp "$console" "$src/console.log"
+	[ -f "$work/share/dmesg.txt" ] && cp "$work/share/dmesg.txt" "$src/dmesg.txt"
+	{
+		printf '{\n "qemu": "%s",\n "kernel_key": "%s",\n "clock": "%s",\n' \
+			"$(echo "${qemu[*]}" | sed "s|$work|<work>|g; s|$cache|<cache>|g")" "$KERNEL_KEY" "$clock"
+		printf ' "boot_to_init_s": %s,\n "acpi_on_delay_ms": %s,\n "acpi_off_delay_ms": %s,\n' \
+			"${boot_s:-null}" "$on_ms" "$off_ms"
+		printf ' "stages_s": {'
+		for i in "${!stage_names[@]}"; do
+			[ "$i" -gt 0 ] && printf ','
+			printf '\n  "%s": %s' "${stage_names[$i]}" "${stage_secs[$i]}"
+		done
+		printf '\n }\n}\n'
+	} >"$src/vm.json.tmp" && mv "$src/vm.json.tmp" "$src/vm.json"
+	rm -rf "$dest/.$run_id.tmp"
+	cp -r "$src" "$dest/.$run_id.tmp" && mv "$dest/.$run_id.tmp" "$dest/$run_id"
+	stage "results in $dest/$run_id"
+	echo "$dest/$run_id"
+fi
+if [ -n "$failed" ]; then
+	echo "vfio-pm-bench vm: $failed; last 40 console lines:" >&2
+	tail -n 40 "$console" >&2
+	exit 1
+fi
+[ -n "$src" ] || die "the guest wrote no results (exit $guest_rc); console: see above"
+if [ "$report" = 1 ] && "$gbuild/../build/vfio-pm-bench" --help 2>/dev/null | grep -q report; then
+	"$gbuild/../build/vfio-pm-bench" report "$dest" --run "$run_id" || true
+fi
+stage "done (guest exit $guest_rc)"
+[ "$guest_rc" = 0 ] || exit 1
