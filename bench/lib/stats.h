@@ -7,7 +7,9 @@
  *
  * Conventions:
  * - Functions that take samples reject NaN (-EINVAL or a NaN result, as
- *   documented per function); infinities are ordinary ordered values.
+ *   documented per function). Infinities sort, rank and select as ordered
+ *   values, but differences of them (shifts, Hodges-Lehmann) are
+ *   meaningless: pass finite data there.
  * - A two-sample "shift" is always b relative to a: positive when b tends to
  *   be larger than a. Pass the baseline (A, reference) as a and the candidate
  *   (B) as b.
