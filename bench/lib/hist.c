@@ -131,7 +131,7 @@ double hist_mean(const struct hist *h)
 
 uint64_t hist_quantile(const struct hist *h, double q)
 {
-	uint64_t rank, seen = 0, lo, hi, mid;
+	uint64_t rank, seen = 0, lo = 0, hi = 0, mid;
 	double r;
 	size_t i;
 
