@@ -69,6 +69,8 @@ struct vpb_sample {
  * @name: the case's name, unique in its suite ([a-z0-9-]).
  * @help: one line for `vfio-pm-bench list`.
  * @batch: operations per timed batch; 0 takes the run's --batch.
+ * @cycle: a cycle case: --cycles samples of one operation each, no
+ *         warm-up (each sample is a whole low-power cycle).
  * @extra: names of up to VPB_MAX_EXTRA extra columns, NULL-terminated.
  * @setup: allocate @state; return -ENOTSUP/-ENODEV with @why filled to
  *         skip the case (e.g. the running variant lacks the feature), any
@@ -84,6 +86,7 @@ struct vpb_case {
 	const char *name;
 	const char *help;
 	unsigned int batch;
+	bool cycle;
 	const char *extra[VPB_MAX_EXTRA + 1];
 	int (*setup)(struct vpb_env *env, void **state, char *why, size_t len);
 	int (*prepare)(void *state);

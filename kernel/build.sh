@@ -137,9 +137,14 @@ for v in ${variants//,/ }; do
 	vout=$cache/variants/$vkey
 	if [ ! -f "$vout/.done" ]; then
 		step "variant $v: applying ${#patches[@]} patch(es)"
-		rm -rf "$vout" && mkdir -p "$vout/work/drivers" "$vout/work/include/uapi/linux"
+		rm -rf "$vout" && mkdir -p "$vout/work/drivers" "$vout/work/include/uapi/linux" \
+			"$vout/work/include/linux"
 		cp -r "$src/drivers/vfio" "$vout/work/drivers/"
 		cp "$src/include/uapi/linux/vfio.h" "$vout/work/include/uapi/linux/"
+		# In-kernel headers a variant may change (struct vfio_device,
+		# struct vfio_pci_core_device); first on the include path too.
+		cp "$src/include/linux/vfio.h" "$src/include/linux/vfio_pci_core.h" \
+			"$vout/work/include/linux/"
 		for p in ${patches[@]+"${patches[@]}"}; do
 			if ! res=$(patch -d "$vout/work" -p1 -N --no-backup-if-mismatch -r - <"$p" 2>&1); then
 				echo "$res" | grep -E 'FAILED|can.t find file|patching file' >&2 || echo "$res" >&2

@@ -56,8 +56,7 @@ const char *lp_deepest(const char *bdf, char *why, size_t len)
 int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t timeout_ns,
 	    uint64_t *waited_ns, char *last, size_t lastlen)
 {
-	const struct timespec poll = { 0, LP_POLL_NS };
-	uint64_t t0 = clock_mono_ns();
+	uint64_t t0 = clock_mono_ns(), interval = LP_POLL_MIN_NS;
 
 	for (;;) {
 		char ps[16] = "", rs[32] = "";
@@ -78,6 +77,8 @@ int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t ti
 			return -EINTR;
 		if (now - t0 > timeout_ns)
 			return -ETIMEDOUT;
-		nanosleep(&poll, NULL);
+		nanosleep(&(struct timespec){ 0, (long)interval }, NULL);
+		if (interval < LP_POLL_MAX_NS)
+			interval *= 2;
 	}
 }

@@ -10,8 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The poll interval of lp_wait(): the resolution of entry latencies. */
-#define LP_POLL_NS 100000ull
+/*
+ * lp_wait() polls with a bounded backoff: 50 us doubling to 500 us. That
+ * bounds the error of an entry latency to the interval at the time (at
+ * most 0.5 ms), and keeps the poll from stealing the emulated CPU under
+ * QEMU's icount clock, where every guest instruction costs host time.
+ */
+#define LP_POLL_MIN_NS 50000ull
+#define LP_POLL_MAX_NS 500000ull
 
 /**
  * lp_state() - the device's power_state ("D0", "D3hot", "D3cold") and
@@ -30,7 +36,7 @@ int lp_state(const char *bdf, char *power_state, size_t plen, char *runtime, siz
 const char *lp_deepest(const char *bdf, char *why, size_t len);
 
 /**
- * lp_wait() - poll every LP_POLL_NS until power_state equals @power (if not
+ * lp_wait() - poll (see LP_POLL_MIN_NS) until power_state equals @power (if not
  * NULL) and runtime_status equals @runtime (if not NULL).
  * @waited_ns: time from the call to the first matching read.
  * Return: 0, -ETIMEDOUT after @timeout_ns (the last state in @last), or

@@ -22,7 +22,7 @@ int modules_vfio_variant(char *buf, size_t len)
 	if (!strncmp(ver, "0.3+", 4))
 		snprintf(buf, len, "%s", ver + 4);
 	else
-		snprintf(buf, len, "unpatched-%s", ver);
+		snprintf(buf, len, "unpatched-%.40s", ver);
 	return 0;
 }
 
@@ -93,7 +93,7 @@ static int insmod(const char *dir, const char *file, const char *params, bool op
 	if (syscall(SYS_finit_module, fd, params, 0)) {
 		ret = -errno;
 		snprintf(why, len, "cannot load %s: %s%s", path, strerror(-ret),
-			 ret == -ENOENT || ret == -EINVAL ? " (missing dependency? modprobe iommufd)"
+			 ret == -ENOENT || ret == -EINVAL ? " (missing dependency? modprobe -a iommufd irqbypass)"
 							   : "");
 	}
 	close(fd);

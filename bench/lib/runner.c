@@ -138,6 +138,7 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 	struct pmu_set *ps = NULL;
 	char why[256] = "", perr[256] = "";
 	void *state = NULL;
+	uint64_t nsamples;
 	int ret;
 
 	se->batch = c->batch ? c->batch : o->batch;
@@ -153,15 +154,16 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 		note(r->failed, se, why[0] ? why : strerror(-ret));
 		return;
 	}
+	nsamples = c->cycle ? o->cycles : o->samples;
 	se->overhead_ns = null_overhead(&r->clock, se->batch);
-	se->s = calloc(o->samples, sizeof(*se->s));
+	se->s = calloc(nsamples, sizeof(*se->s));
 	if (!se->s) {
 		note(r->failed, se, "out of memory");
 		goto out;
 	}
 
 	/* Warm-up: loop cases only; a cycle case's first sample is its own. */
-	if (!c->prepare) {
+	if (!c->cycle) {
 		uint64_t end = clock_mono_ns() + o->warmup_ns;
 
 		while (clock_mono_ns() < end && !runner_stop)
@@ -177,9 +179,9 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 	if (ps)
 		pmu_enable(ps);
 
-	for (size_t i = 0; i < o->samples && !runner_stop; i++) {
+	for (size_t i = 0; i < nsamples && !runner_stop; i++) {
 		struct vpb_sample *s = &se->s[i];
-		double v;
+		double v = 0;
 
 		s->valid = true;
 		if (c->prepare) {
@@ -210,7 +212,7 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 			}
 		}
 		se->n = i + 1;
-		if (ret && !c->prepare)
+		if (ret && !c->cycle)
 			break; /* a loop case whose op fails is broken */
 	}
 	if (ps) {
@@ -223,7 +225,7 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 	} else {
 		se->counters = json_string(o->no_counters ? "counters off (--no-counters)" : perr);
 	}
-	if (se->n && !se->s[se->n - 1].valid && !c->prepare) {
+	if (se->n && !se->s[se->n - 1].valid && !c->cycle) {
 		vpb_err("%s.%s on %s: %s", se->suite->name, c->name,
 			se->device[0] ? se->device : "-", se->s[se->n - 1].why);
 		note(r->failed, se, se->s[se->n - 1].why);
@@ -573,7 +575,7 @@ static int write_outputs(struct run *r, const char *const *variants, size_t nvar
 		if (!first)
 			continue;
 		file_stem(key, stem, sizeof(stem));
-		if (r->o->keep_samples || key->c->prepare)
+		if (r->o->keep_samples || key->c->cycle)
 			err |= write_samples_csv(r, key, stem);
 		err |= write_hist_csv(r, key, stem, variants, nvar);
 		json_array_append_new(cases, case_summary(r, key, variants, nvar));

@@ -98,7 +98,7 @@ static int open_group(struct vfio_dev *d, bool noiommu, char *why, size_t len)
 #ifdef VFIO_DEVICE_BIND_IOMMUFD
 static int open_cdev(struct vfio_dev *d, char *why, size_t len)
 {
-	char path[256], name[32] = "";
+	char path[512], rel[64], name[256] = "";
 	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
 	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
 	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
@@ -106,18 +106,17 @@ static int open_cdev(struct vfio_dev *d, char *why, size_t len)
 	DIR *dir;
 	int ret;
 
-	snprintf(name, sizeof(name), "/sys/bus/pci/devices/%s/vfio-dev", d->bdf);
-	dir = sysfs_path(name, path, sizeof(path)) ? NULL : opendir(path);
-	name[0] = '\0';
+	snprintf(rel, sizeof(rel), "/sys/bus/pci/devices/%s/vfio-dev", d->bdf);
+	dir = sysfs_path(rel, path, sizeof(path)) ? NULL : opendir(path);
 	if (!dir) {
 		WHY("%s has no vfio cdev (CONFIG_VFIO_DEVICE_CDEV)", d->bdf);
 		return -ENODEV;
 	}
 	while ((de = readdir(dir)))
 		if (!strncmp(de->d_name, "vfio", 4))
-			snprintf(name, sizeof(name), "%s", de->d_name);
+			snprintf(name, sizeof(name), "%.200s", de->d_name);
 	closedir(dir);
-	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", name);
+	snprintf(path, sizeof(path), "/dev/vfio/devices/%.200s", name);
 	d->device_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (d->device_fd < 0) {
 		ret = -errno;

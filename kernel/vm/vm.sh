@@ -34,6 +34,9 @@ round by round. Results land in RESULTS/<platform>/<run-id>/.
   --results DIR         results root (default: results/ in the repository)
   --run-id ID           the run id (default: <UTC time>-vm)
   --debug-kernel        boot the debug kernel (lockdep, KASAN)
+  --job FILE            run this guest shell script instead of 'vfio-pm-bench run'
+                        (it finds the variants' modules in /lib/vfio-variants/<name>,
+                        the devices in \$VPB_DEVICES, and writes to /share)
   --no-report           do not draw the report afterwards
   -h, --help            this text
 Exit codes: 0 ok, 1 guest or suite failure, 2 usage.
@@ -42,7 +45,7 @@ USAGE
 
 variants="" suites="ioctl,d3cold" devices="$all_devices" rounds=2 clock=icount smp=2
 memory=512 iommu=noiommu on_ms=0 off_ms=0 timeout=900 results="$top/results" run_id=""
-debug="" report=1 extra=()
+debug="" report=1 extra=() job=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--variants) variants=$2; shift 2 ;;
@@ -60,6 +63,7 @@ while [ $# -gt 0 ]; do
 	--run-id) run_id=$2; shift 2 ;;
 	--debug-kernel) debug=--debug; shift ;;
 	--no-report) report=0; shift ;;
+	--job) job=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; extra=("$@"); break ;;
 	*) echo "vfio-pm-bench vm: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -68,6 +72,7 @@ done
 
 die() { echo "vfio-pm-bench vm: $*" >&2; exit "${2:-1}"; }
 isnum() { [[ "$1" =~ ^[0-9]+$ ]]; }
+[ -z "$job" ] || [ -f "$job" ] || die "--job $job: no such file" 2
 for n in rounds smp memory on_ms off_ms timeout; do
 	isnum "${!n}" || die "--${n//_/-} needs a whole number, not '${!n}'" 2
 done
@@ -105,9 +110,9 @@ mark kernel_build "$s"
 s=$(date +%s.%N)
 stage "static harness"
 gbuild=$cache/guest-build
-cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_STATIC=ON -DVPB_UAPI_DIR="$HEADERS" \
-	-DCMAKE_BUILD_TYPE=Release >"$cache/guest-build.log" 2>&1 &&
-	cmake --build "$gbuild" -j"$(nproc)" --target vfio-pm-bench-static >>"$cache/guest-build.log" 2>&1 ||
+cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_UAPI_DIR="$HEADERS" \
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo >"$cache/guest-build.log" 2>&1 &&
+	cmake --build "$gbuild" -j"$(nproc)" --target vfio-pm-bench >>"$cache/guest-build.log" 2>&1 ||
 	{ tail -20 "$cache/guest-build.log" >&2; die "static harness build failed ($cache/guest-build.log)"; }
 mark harness_build "$s"
 
@@ -118,9 +123,17 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,share,lib/vfio-variants}
 cp /bin/busybox "$root/bin/busybox"
-for a in $("$root/bin/busybox" --list); do ln -sf busybox "$root/bin/$a"; done
+for a in $("$root/bin/busybox" --list); do
+	[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
+done
 cp "$top/kernel/vm/init" "$root/init"
-cp "$gbuild/vfio-pm-bench-static" "$root/bin/vfio-pm-bench"
+cp "$gbuild/vfio-pm-bench" "$root/bin/vfio-pm-bench"
+# The harness is linked dynamically (libhwloc.a needs a libudev.a Debian does
+# not ship): its shared libraries and the loader go into the initramfs.
+for lib in $(ldd "$gbuild/vfio-pm-bench" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'); do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
 cp -r "$MODROOT/lib" "$root/"
 for v in ${variants//,/ }; do
 	var=VARIANT_${v//-/_}
@@ -147,13 +160,21 @@ guest_iommu=noiommu
 mkdir -p "$work/share"
 cat >"$work/share/job.sh" <<JOB
 set -u
-modprobe iommufd 2>/dev/null
+# Dependencies of the variants' modules that stay in-tree.
+modprobe -a iommufd irqbypass 2>/dev/null
 # The root port has no PM capability, so d3cold_allowed starts at 0.
 echo 1 >/sys/bus/pci/devices/0000:00:07.0/d3cold_allowed 2>/dev/null
+export VPB_DEVICES="$(for d in $devices; do printf '%s ' "${bdf[$d]}"; done)"
+JOB
+if [ -n "$job" ]; then
+	cat "$job" >>"$work/share/job.sh"
+else
+	cat >>"$work/share/job.sh" <<JOB
 vfio-pm-bench run --suite $suites $devargs $varargs --rounds $rounds \
 	--iommu $guest_iommu --clock-label $clock --results /share/results \
 	--platform-id qemu-q35-tcg-$clock --run-id $run_id ${extra[*]:-}
 JOB
+fi
 
 # --- boot ----------------------------------------------------------------------------------
 if [ "$clock" = icount ]; then
@@ -186,6 +207,8 @@ timeout --foreground -k 5 "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$consol
 qrc=${PIPESTATUS[0]}
 set -e
 mark guest "$s"
+cp "$console" "$cache/console-last.log"
+[ -z "$job" ] || cp -r "$work/share" "$cache/share-last"
 boot_s=$(sed -n 's/^VPB-BOOTED //p' "$console" | tr -d '\r')
 guest_rc=$(sed -n 's/^VPB-EXIT \([0-9]*\).*/\1/p' "$console" | tr -d '\r')
 
