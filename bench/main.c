@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "run", "run suites on a device and store the results", cmd_run },
 	{ "list", "list the suites and their cases", cmd_list },
 	{ "platform", "print this machine's identity as JSON", cmd_platform },
+	{ "check", "check that the loaded vfio variant behaves as its design says", cmd_check },
 	{ "vm", "build the kernel variants, boot the QEMU platform, run every suite", cmd_vm },
 	{ NULL, NULL, NULL },
 };

@@ -71,6 +71,8 @@ struct vpb_sample {
  * @batch: operations per timed batch; 0 takes the run's --batch.
  * @cycle: a cycle case: --cycles samples of one operation each, no
  *         warm-up (each sample is a whole low-power cycle).
+ * @threaded: a contention case: measured by lib/workers.c once per thread
+ *            count of --threads, with setup/op/teardown run per thread.
  * @extra: names of up to VPB_MAX_EXTRA extra columns, NULL-terminated.
  * @setup: allocate @state; return -ENOTSUP/-ENODEV with @why filled to
  *         skip the case (e.g. the running variant lacks the feature), any
@@ -87,6 +89,7 @@ struct vpb_case {
 	const char *help;
 	unsigned int batch;
 	bool cycle;
+	bool threaded;
 	const char *extra[VPB_MAX_EXTRA + 1];
 	int (*setup)(struct vpb_env *env, void **state, char *why, size_t len);
 	int (*prepare)(void *state);

@@ -22,6 +22,7 @@
 #include "sysfs.h"
 #include "topo.h"
 #include "vfio.h"
+#include "workers.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,8 @@ struct series {
 	const struct vpb_case *c;
 	char device[16];
 	char variant[32];
+	char point[24];	  /* threaded cases: "t<threads>" */
+	json_t *point_info; /* threaded cases: placement, cpus, ops/s */
 	unsigned int round;
 	unsigned int batch;
 	double overhead_ns; /* null loop per operation, same batch */
@@ -237,6 +240,61 @@ out:
 		c->teardown(state);
 }
 
+static struct series *new_series(struct run *r)
+{
+	struct series *n = realloc(r->series, (r->nseries + 1) * sizeof(*n));
+
+	if (!n)
+		return NULL;
+	r->series = n;
+	memset(&n[r->nseries], 0, sizeof(*n));
+	return &n[r->nseries++];
+}
+
+/* A threaded case: one series per thread count. */
+static void measure_threaded(struct run *r, struct vpb_env *env, const struct series *tmpl)
+{
+	unsigned int counts[32];
+	char why[256] = "";
+	hwloc_topology_t topo;
+	int n;
+
+	if (topo_init(&topo, NULL, false)) {
+		note(r->failed, tmpl, "hwloc cannot load this machine's topology");
+		return;
+	}
+	n = workers_thread_counts(r->o->threads,
+				  (unsigned int)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU), counts,
+				  ARRAY_SIZE(counts), why, sizeof(why));
+	hwloc_topology_destroy(topo);
+	if (n < 0) {
+		note(r->failed, tmpl, why);
+		return;
+	}
+	for (int i = 0; i < n && !runner_stop; i++) {
+		struct series *se = new_series(r);
+		int ret;
+
+		if (!se)
+			return;
+		*se = *tmpl;
+		snprintf(se->point, sizeof(se->point), "t%u", counts[i]);
+		se->batch = 1;
+		se->overhead_ns = null_overhead(&r->clock, 1);
+		ret = workers_measure(env, se->c, counts[i], &se->s, &se->n, &se->point_info, why,
+				      sizeof(why));
+		if (ret == -ENOTSUP || ret == -ENODEV) {
+			note(r->skipped, se, why);
+		} else if (ret) {
+			vpb_err("%s.%s, %u threads: %s", se->suite->name, se->c->name, counts[i],
+				why[0] ? why : strerror(-ret));
+			note(r->failed, se, why[0] ? why : strerror(-ret));
+		} else {
+			r->ran++;
+		}
+	}
+}
+
 static bool case_selected(const struct vpb_opts *o, const struct vpb_suite *su,
 			  const struct vpb_case *c)
 {
@@ -249,17 +307,6 @@ static bool case_selected(const struct vpb_opts *o, const struct vpb_suite *su,
 		if (!strcmp(o->cases[i], c->name) || !strcmp(o->cases[i], full))
 			return true;
 	return false;
-}
-
-static struct series *new_series(struct run *r)
-{
-	struct series *n = realloc(r->series, (r->nseries + 1) * sizeof(*n));
-
-	if (!n)
-		return NULL;
-	r->series = n;
-	memset(&n[r->nseries], 0, sizeof(*n));
-	return &n[r->nseries++];
 }
 
 static void run_suite(struct run *r, const struct vpb_suite *su, const char *variant,
@@ -309,7 +356,14 @@ static void run_suite(struct run *r, const struct vpb_suite *su, const char *var
 			se->round = round;
 			snprintf(se->variant, sizeof(se->variant), "%s", variant);
 			snprintf(se->device, sizeof(se->device), "%s", env.bdf ? env.bdf : "");
-			measure_case(r, &env, se);
+			if (se->c->threaded) {
+				struct series tmpl = *se;
+
+				r->nseries--; /* measure_threaded() adds one per point */
+				measure_threaded(r, &env, &tmpl);
+			} else {
+				measure_case(r, &env, se);
+			}
 		}
 		if (su->needs_device)
 			vfio_close(&dev);
@@ -320,7 +374,8 @@ static void run_suite(struct run *r, const struct vpb_suite *su, const char *var
 
 static bool same_case(const struct series *a, const struct series *b)
 {
-	return a->suite == b->suite && a->c == b->c && !strcmp(a->device, b->device);
+	return a->suite == b->suite && a->c == b->c && !strcmp(a->device, b->device) &&
+	       !strcmp(a->point, b->point);
 }
 
 /* Valid values of one variant of a case, pooled over rounds. */
@@ -352,11 +407,12 @@ static double *pool(const struct run *r, const struct series *key, const char *v
 
 static void file_stem(const struct series *se, char *buf, size_t len)
 {
-	if (se->device[0]) /* 0000:00:03.0 -> 00-03.0 */
-		snprintf(buf, len, "%s.%s.%.2s-%s", se->suite->name, se->c->name, se->device + 5,
-			 se->device + 8);
-	else
-		snprintf(buf, len, "%s.%s", se->suite->name, se->c->name);
+	int n = snprintf(buf, len, "%s.%s", se->suite->name, se->c->name);
+
+	if (se->device[0] && n > 0 && (size_t)n < len) /* 0000:00:03.0 -> 00-03.0 */
+		n += snprintf(buf + n, len - (size_t)n, ".%.2s-%s", se->device + 5, se->device + 8);
+	if (se->point[0] && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ".%s", se->point);
 }
 
 static int write_samples_csv(const struct run *r, const struct series *key, const char *stem)
@@ -511,7 +567,7 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 		double *vals = pool(r, key, variants[v], &n);
 		double overhead = 0;
 		unsigned int rounds = 0;
-		json_t *d, *ctr = json_array();
+		json_t *d, *ctr = json_array(), *pts = json_array();
 
 		for (size_t i = 0; i < r->nseries; i++) {
 			const struct series *se = &r->series[i];
@@ -523,6 +579,8 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 			rounds++;
 			if (se->counters)
 				json_array_append(ctr, se->counters);
+			if (se->point_info)
+				json_array_append(pts, se->point_info);
 			for (size_t j = 0; j < se->n; j++) {
 				char k[96];
 				json_t *c;
@@ -538,6 +596,7 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 		if (!rounds) {
 			free(vals);
 			json_decref(ctr);
+			json_decref(pts);
 			continue;
 		}
 		d = n ? distribution(vals, n, r->o->seed) : json_object();
@@ -546,6 +605,10 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 		json_object_set_new(d, "rounds", json_integer(rounds));
 		json_object_set_new(d, "harness_overhead_ns", json_real(overhead / rounds));
 		json_object_set_new(d, "counters", ctr);
+		if (json_array_size(pts))
+			json_object_set_new(d, "points", pts);
+		else
+			json_decref(pts);
 		json_object_set_new(vj, variants[v], d);
 		if (refv && nref && n && strcmp(variants[v], ref))
 			json_object_set_new(cmp, variants[v],
@@ -553,8 +616,9 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 		free(vals);
 	}
 	free(refv);
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:s, s:o}", "suite", key->suite->name,
-			 "case", key->c->name, "device", key->device, "unit", "ns/op", "batch",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:s, s:o}", "suite",
+			 key->suite->name, "case", key->c->name, "point", key->point, "device",
+			 key->device, "unit", "ns/op", "batch",
 			 key->batch, "variants", vj, "states", states, "reference", ref,
 			 "vs_reference", cmp);
 }
@@ -819,6 +883,7 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 	for (size_t i = 0; i < r.nseries; i++) {
 		free(r.series[i].s);
 		json_decref(r.series[i].counters);
+		json_decref(r.series[i].point_info);
 	}
 	free(r.series);
 	json_decref(base);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The tests: unit tests (cmocka, through ctest), the same under ASan+UBSan,
+# and the QEMU platform tests (variants' semantics in the guest, a smoke
+# run of every suite, guest-failure detection, icount determinism).
+#   ./run-tests.sh           everything
+#   ./run-tests.sh --unit    unit tests only (no kernel build, no VM)
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/deps.sh
+jobs=$(nproc)
+for cfg in "build:-DVPB_SANITIZE=OFF" "build-asan:-DVPB_SANITIZE=ON"; do
+	dir=${cfg%%:*}
+	echo "== unit tests ($dir)"
+	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cfg#*:}" >/dev/null
+	cmake --build "$dir" -j"$jobs" >/dev/null
+	(cd "$dir" && ctest --output-on-failure -j"$jobs")
+done
+[ "${1:-}" = --unit ] && exit 0
+echo "== QEMU platform tests"
+exec tests/vm-tests.sh build/vfio-pm-bench

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Tests of the QEMU platform (kernel/vm/vm.sh) and of the kernel variants in
+# the guest. Each test prints "ok"/"not ok"; the last line is the count.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-build/vfio-pm-bench}
+vm=kernel/vm/vm.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+result() { # name, status (0 = pass)
+	if [ "$2" = 0 ]; then passed=$((passed + 1)); echo "ok - $1"
+	else failed=$((failed + 1)); echo "not ok - $1"; fi
+}
+jqv() { jq -r "$@"; }
+
+# Warm the kernel cache first, with its own progress (cold: about 8-12 min).
+kernel/build.sh >/dev/null || { echo "not ok - kernel/build.sh"; echo "0 passed, 1 failed"; exit 1; }
+
+# 1. Every variant loads, names itself and shows its own semantics.
+$vm --job tests/guest/variants.sh --no-report --timeout 600 --results "$tmp/r0" >"$tmp/variants.out" 2>&1
+rc=$?
+grep -E "^(not )?ok|# variant" ~/.cache/vfio-pm-bench/console-last.log | tr -d '\r' | sed 's/^/    /'
+result "variants: modules load, version names the variant, semantics (check)" $rc
+
+# 2. Smoke: every suite on every variant, short; results for all of them.
+$vm --rounds 1 --suites ioctl,d3cold,contention --results "$tmp/r1" --run-id smoke --no-report \
+	-- --samples 200 --cycles 2 --warmup 5ms --duration 100ms --threads 1 >"$tmp/smoke.out" 2>&1
+rc=$?
+run=$tmp/r1/qemu-q35-tcg-icount/smoke
+result "smoke: vm.sh exits 0" $rc
+sum=$run/summary.json
+ok=0
+for v in no-get upstream v4; do
+	for s in ioctl d3cold contention; do
+		n=$(jqv --arg v "$v" --arg s "$s" '[.cases[] | select(.suite == $s) | .variants[$v].total // 0] | add // 0' "$sum" 2>/dev/null)
+		[ "${n:-0}" -gt 0 ] || { echo "    no samples for $v/$s"; ok=1; }
+	done
+done
+result "smoke: samples for every variant and suite" $ok
+state_of() { # device case variant -> the states of valid cycles
+	jqv --arg d "$1" --arg c "$2" --arg v "$3" '.cases[] | select(.suite == "d3cold" and .case == $c and .device == $d) | .states | to_entries[] | select(.key | startswith($v + "/")) | select(.key | endswith("/valid")) | .key | split("/")[1]' "$sum" | sort -u | tr '\n' ' '
+}
+ok=0
+for exp in "0000:01:00.0 D3cold" "0000:00:03.0 D3cold" "0000:00:04.0 D3hot"; do
+	got=$(state_of "${exp% *}" exit upstream)
+	[ "$got" = "${exp#* } " ] || { echo "    ${exp% *}: exit from '$got', expected ${exp#* }"; ok=1; }
+done
+result "smoke: each device leaves the D-state its platform offers" $ok
+n=$(jqv '[.cases[] | select(.suite == "d3cold" and .case == "ioctl") | .states | to_entries[] | select(.key | startswith("no-get/")) | select(.key | endswith("/invalid")) | .value] | add // 0' "$sum")
+result "smoke: no-get's ioctl does not wake the device (cycles invalid, reason recorded)" $([ "$n" -gt 0 ]; echo $?)
+
+# 3. Guest failures are reported as failures.
+$vm --variants upstream --job tests/guest/fail.sh --no-report --results "$tmp/r2" >"$tmp/fail.out" 2>&1
+rc=$?
+result "a failing guest job makes vm.sh fail" $([ $rc -ne 0 ]; echo $?)
+$vm --variants upstream --job tests/guest/hang.sh --no-report --timeout 20 --results "$tmp/r3" >"$tmp/hang.out" 2>&1
+rc=$?
+grep -q "did not power off within 20s" "$tmp/hang.out" && grep -q "spinning on purpose" "$tmp/hang.out"
+result "a hung guest times out with the console's tail" $([ $rc -ne 0 ] && grep -q "did not power off" "$tmp/hang.out"; echo $?)
+$vm --variants nope >"$tmp/bad.out" 2>&1
+rc=$?
+result "an unknown variant is a usage error listing the valid ones" $([ $rc = 2 ] && grep -q "valid:" "$tmp/bad.out"; echo $?)
+
+# 4. icount determinism: the same inputs give the same figures, to the ns.
+for i in 1 2; do
+	$vm --variants no-get,upstream --rounds 1 --suites ioctl,d3cold --devices root \
+		--results "$tmp/d$i" --run-id det --no-report \
+		-- --samples 300 --cycles 3 --case get-info,config-read,exit --no-counters >"$tmp/det$i.out" 2>&1
+done
+fig() { jq -S '[.cases[] | {suite, case, device, v: (.variants | map_values({median, min, max, n}))}]' "$1"; }
+d1=$(fig "$tmp/d1/qemu-q35-tcg-icount/det/summary.json" 2>/dev/null)
+d2=$(fig "$tmp/d2/qemu-q35-tcg-icount/det/summary.json" 2>/dev/null)
+[ -n "$d1" ] && [ "$d1" = "$d2" ]
+result "icount: two runs give identical medians, minima and maxima" $?
+c1=$(awk '!/^#/ {print $1, $4}' "$tmp"/d1/*/det/d3cold.exit.*.csv 2>/dev/null)
+c2=$(awk '!/^#/ {print $1, $4}' "$tmp"/d2/*/det/d3cold.exit.*.csv 2>/dev/null)
+[ -n "$c1" ] && [ "$c1" = "$c2" ]
+result "icount: every D3cold cycle repeats to the ns" $?
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
