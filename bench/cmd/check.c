@@ -53,16 +53,6 @@ static void tap(struct tap *t, bool ok, const char *what, const char *fmt, ...)
 	putchar('\n');
 }
 
-static uint64_t active_ms(const char *bdf)
-{
-	char path[96];
-	uint64_t v = 0;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/runtime_active_time", bdf);
-	sysfs_read_u64(path, &v);
-	return v;
-}
-
 /* rpm_resume events for the device during NIOCTL calls of @fn, or -errno. */
 static int rpm_events(struct vfio_dev *d, bool v4_get, char *why, size_t len)
 {
@@ -113,14 +103,14 @@ static void check_low_power(struct tap *t, struct vfio_dev *d, bool access_wakes
 		tap(t, !ret && (flags & VPB_V4_PM_ENTER), "v4 GET reports ENTER while engaged",
 		    "flags %#x", flags);
 	}
-	before = active_ms(d->bdf);
+	before = lp_active_ms(d->bdf);
 	__vfio_get_info(d, &info);
 	lp_wait(d->bdf, NULL, "suspended", 2000000000ull, NULL, NULL, 0);
 	if (access_wakes)
-		tap(t, active_ms(d->bdf) > before, "an ioctl while engaged resumes the device",
+		tap(t, lp_active_ms(d->bdf) > before, "an ioctl while engaged resumes the device",
 		    NULL);
 	else
-		tap(t, active_ms(d->bdf) == before,
+		tap(t, lp_active_ms(d->bdf) == before,
 		    "an ioctl while engaged does not resume the device (unsafe: no wrapper)", NULL);
 	ret = __vfio_lp_exit(d);
 	tap(t, !ret, "low-power exit accepted", ret ? "%s" : NULL, strerror(-ret));

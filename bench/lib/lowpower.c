@@ -82,3 +82,13 @@ int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t ti
 			interval *= 2;
 	}
 }
+
+uint64_t lp_active_ms(const char *bdf)
+{
+	char path[96];
+	uint64_t v = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/runtime_active_time", bdf);
+	sysfs_read_u64(path, &v);
+	return v;
+}

@@ -45,4 +45,11 @@ const char *lp_deepest(const char *bdf, char *why, size_t len);
 int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t timeout_ns,
 	    uint64_t *waited_ns, char *last, size_t lastlen);
 
+/**
+ * lp_active_ms() - power/runtime_active_time: ms the device has spent
+ * active. It only grows while the device is resumed, so it tells whether an
+ * access woke the device even after the device has suspended again.
+ */
+uint64_t lp_active_ms(const char *bdf);
+
 #endif

@@ -47,16 +47,6 @@ struct d3 {
 	uint64_t active_ms; /* power/runtime_active_time before the trigger */
 };
 
-static uint64_t active_time(const char *bdf)
-{
-	char path[96];
-	uint64_t v = 0;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/runtime_active_time", bdf);
-	sysfs_read_u64(path, &v);
-	return v;
-}
-
 static int leave(struct d3 *s)
 {
 	int ret = 0;
@@ -160,7 +150,7 @@ static int prepare(void *state)
 		s->settle_ms = (clock_mono_ns() - t0) / 1e6;
 	}
 	lp_state(s->dev->bdf, s->start, sizeof(s->start), NULL, 0);
-	s->active_ms = active_time(s->dev->bdf);
+	s->active_ms = lp_active_ms(s->dev->bdf);
 	return 0;
 }
 
@@ -213,7 +203,7 @@ static int verify(void *state, struct vpb_sample *sm)
 	 * witness; runtime_active_time (ms) only grows while it is active.
 	 */
 	if (sm->valid && (s->t == T_IOCTL || s->t == T_CONFIG) &&
-	    active_time(s->dev->bdf) == s->active_ms) {
+	    lp_active_ms(s->dev->bdf) == s->active_ms) {
 		sm->valid = false;
 		snprintf(sm->why, sizeof(sm->why), "the trigger did not resume the device");
 	}

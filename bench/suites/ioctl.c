@@ -10,7 +10,10 @@
  * vs_reference), measured interleaved in the same run.
  */
 #include "common.h"
+#include "lowpower.h"
+#include "opts.h"
 #include "suite.h"
+#include "sysfs.h"
 #include "vfio.h"
 
 #include <errno.h>
@@ -172,6 +175,96 @@ static void teardown_intx(void *state)
 	free(s);
 }
 
+/*
+ * In low power: the device is engaged once (LOW_POWER_ENTRY, or v4's SET
+ * ENTER) and every sample is one ioctl or read on the runtime-suspended
+ * device: a full resume plus, after it, a re-suspend. prepare() waits for
+ * "suspended" (untimed); verify() checks from runtime_active_time that the
+ * access really resumed the device (no-get's does not: invalid, with the
+ * reason), so each valid sample is exactly one suspend/resume cycle.
+ */
+struct lp_state {
+	struct vfio_dev *dev;
+	const struct vpb_opts *o;
+	uint64_t active_ms;
+	bool suspended;
+};
+
+static int setup_lp(struct vpb_env *env, void **state, char *why, size_t len)
+{
+	struct lp_state *s;
+	int ret;
+
+	if (env->dev->design == VFIO_PM_NONE) {
+		snprintf(why, len, "variant %s has no low-power feature", env->variant);
+		return -ENOTSUP;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->dev = env->dev;
+	s->o = env->opts;
+	ret = __vfio_lp_enter(s->dev, -1);
+	if (ret) {
+		snprintf(why, len, "low-power entry on %s: %s", env->bdf, strerror(-ret));
+		free(s);
+		return ret;
+	}
+	*state = s;
+	return 0;
+}
+
+static int prepare_lp(void *state)
+{
+	struct lp_state *s = state;
+	int ret = lp_wait(s->dev->bdf, NULL, "suspended", s->o->state_timeout_ns, NULL, NULL, 0);
+
+	if (ret == -EINTR)
+		return ret;
+	s->suspended = !ret;
+	s->active_ms = lp_active_ms(s->dev->bdf);
+	return 0;
+}
+
+static int verify_lp(void *state, struct vpb_sample *sm)
+{
+	struct lp_state *s = state;
+
+	lp_state(s->dev->bdf, sm->state, sizeof(sm->state), NULL, 0);
+	if (!s->suspended) {
+		sm->valid = false;
+		snprintf(sm->why, sizeof(sm->why), "never suspended");
+	} else if (lp_active_ms(s->dev->bdf) == s->active_ms) {
+		/* still suspended, or resumed for less than 1 ms: wait and look again */
+		lp_wait(s->dev->bdf, NULL, "suspended", s->o->state_timeout_ns, NULL, NULL, 0);
+		if (lp_active_ms(s->dev->bdf) == s->active_ms) {
+			sm->valid = false;
+			snprintf(sm->why, sizeof(sm->why), "the access did not resume the device");
+		}
+	}
+	return 0;
+}
+
+static int op_get_info_lp(void *state)
+{
+	return op_get_info(((struct lp_state *)state)->dev);
+}
+
+static int op_config_read_lp(void *state)
+{
+	return op_config_read(((struct lp_state *)state)->dev);
+}
+
+static void teardown_lp(void *state)
+{
+	struct lp_state *s = state;
+
+	if (vfio_lp_exit(s->dev) ||
+	    lp_wait(s->dev->bdf, "D0", "active", 2000000000ull, NULL, NULL, 0))
+		vpb_err("%s: not back in D0/active after the low-power cases", s->dev->bdf);
+	free(s);
+}
+
 static const struct vpb_case ioctl_cases[] = {
 	{ .name = "get-info", .help = "VFIO_DEVICE_GET_INFO", .setup = setup_dev,
 	  .op = op_get_info },
@@ -187,6 +280,12 @@ static const struct vpb_case ioctl_cases[] = {
 	  .setup = setup_dev, .op = op_unknown },
 	{ .name = "config-read", .help = "4-byte pread of config space (vfio_pci_rw)",
 	  .setup = setup_dev, .op = op_config_read },
+	{ .name = "get-info-lp", .help = "VFIO_DEVICE_GET_INFO while engaged: resume + re-suspend",
+	  .cycle = true, .batch = 1, .setup = setup_lp, .prepare = prepare_lp, .op = op_get_info_lp,
+	  .verify = verify_lp, .teardown = teardown_lp },
+	{ .name = "config-read-lp", .help = "config space pread while engaged: resume + re-suspend",
+	  .cycle = true, .batch = 1, .setup = setup_lp, .prepare = prepare_lp,
+	  .op = op_config_read_lp, .verify = verify_lp, .teardown = teardown_lp },
 	{ .name = "container-ioctl",
 	  .help = "control: container/iommufd ioctl, never touches the usage count",
 	  .setup = setup_dev, .op = op_control },

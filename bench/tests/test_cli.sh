@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# CLI errors and exit codes of vfio-pm-bench (no device needed).
+# usage: test_cli.sh path/to/vfio-pm-bench
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+# expect CODE PATTERN CMD...: exit code CODE and PATTERN (grep -E) in stderr+stdout.
+expect() {
+	local code=$1 pat=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$code" ] && echo "$out" | grep -qE -- "$pat"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $* -> exit $rc (want $code), output:"
+		echo "$out" | head -5 | sed 's/^/    /'
+	fi
+}
+
+expect 2 "usage: vfio-pm-bench <command>" "$bin"
+expect 2 "unknown command 'frobnicate'" "$bin" frobnicate
+expect 0 "vfio-pm-bench [0-9a-f]" "$bin" --version
+expect 0 "^null: " "$bin" list
+expect 0 "usage: vfio-pm-bench run" "$bin" run --help
+expect 2 "no --suite given" "$bin" run
+expect 2 "unknown suite 'nope'" "$bin" run --suite nope
+expect 2 "invalid --samples 'abc'" "$bin" run --suite null --samples abc
+expect 2 "invalid --samples '-5'" "$bin" run --suite null --samples -5
+expect 2 "invalid --warmup '10'" "$bin" run --suite null --warmup 10
+expect 2 "invalid --device 'xyz'" "$bin" run --suite ioctl --device xyz
+expect 2 "invalid --variant 'upstream'" "$bin" run --suite ioctl --variant upstream
+expect 2 "invalid --iommu 'magic'" "$bin" run --suite ioctl --iommu magic
+expect 2 "unexpected argument 'extra'" "$bin" run --suite null extra
+expect 2 "invalid --run-id 'a/b'" "$bin" run --suite null --run-id a/b
+expect 2 "not a PCI address" "$bin" platform --device 12345
+# A suite that needs a device, without one: skipped, exit 4.
+expect 4 "skipped: no --device" "$bin" run --suite ioctl --results "$tmp/r" --run-id skip
+grep -q '"status": "skipped"' "$tmp"/r/*/skip/run.json && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: skipped run not marked skipped"; }
+# A device that does not exist: one line naming it, exit 1.
+expect 1 "0000:7f:1f.7: no such PCI device" "$bin" run --suite ioctl --device 7f:1f.7 \
+	--results "$tmp/r" --run-id nodev
+# An unwritable results directory: a clear error, exit 1.
+expect 1 "cannot create directory /proc/vpb" "$bin" run --suite null --results /proc/vpb/x
+# A complete run of the null suite.
+expect 0 "done \(4 cases measured" "$bin" run --suite null -n 200 --warmup 1ms --rounds 2 \
+	--results "$tmp/r" --run-id ok
+d=$(ls -d "$tmp"/r/*/ok)
+for f in run.json summary.json null.empty.hist.csv null.getppid.hist.csv; do
+	[ -s "$d/$f" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: $f missing"; }
+done
+grep -q '"status": "complete"' "$d/run.json" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: run not complete"; }
+ls "$d" | grep -q '\.tmp\.' && { fail=$((fail + 1)); echo "FAIL: temp files left"; } ||
+	pass=$((pass + 1))
+# The same run id again: refused, the earlier run untouched.
+sum=$(md5sum <"$d/summary.json")
+expect 1 "cannot create run directory" "$bin" run --suite null -n 10 --results "$tmp/r" --run-id ok
+[ "$(md5sum <"$d/summary.json")" = "$sum" ] && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: an earlier run was modified"; }
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Atomic result files and the JSON loader's error positions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "results.h"
+
+static char dir[] = "/tmp/vpb-results-XXXXXX";
+
+static int entries(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static void test_commit_renames(void **st)
+{
+	struct results_file rf;
+	char path[256], buf[64] = "";
+	FILE *f;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/a.csv", dir);
+	assert_int_equal(results_open(&rf, path), 0);
+	fputs("1 2 3\n", rf.f);
+	assert_int_equal(access(path, F_OK), -1); /* not visible before commit */
+	assert_int_equal(results_commit(&rf), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "1 2 3\n");
+	assert_int_equal(entries(), 1); /* no temp file left */
+	unlink(path);
+}
+
+static void test_abort_leaves_old_file(void **st)
+{
+	struct results_file rf;
+	char path[256], buf[64] = "";
+	FILE *f;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/b.json", dir);
+	f = fopen(path, "w");
+	fputs("old\n", f);
+	fclose(f);
+	assert_int_equal(results_open(&rf, path), 0);
+	fputs("new, half written", rf.f);
+	results_abort(&rf);
+	f = fopen(path, "r");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "old\n");
+	assert_int_equal(entries(), 1);
+	unlink(path);
+}
+
+static void test_unwritable(void **st)
+{
+	struct results_file rf;
+
+	(void)st;
+	assert_true(results_open(&rf, "/proc/no-such-dir/x.json") < 0);
+	assert_true(results_mkdirs("/proc/vpb-test/x") < 0);
+}
+
+static void test_json_round_trip_and_errors(void **st)
+{
+	char path[256];
+	json_t *j = json_pack("{s:i, s:[f, f], s:s}", "n", 3, "ci", 1.5, 2.5, "s", "a \"q\"");
+	json_t *back;
+	FILE *f;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/c.json", dir);
+	assert_int_equal(results_write_json(path, j), 0);
+	back = results_load_json(path);
+	assert_non_null(back);
+	assert_true(json_equal(j, back));
+	json_decref(back);
+	json_decref(j);
+	/* A malformed file: NULL (the message names file:line:column). */
+	f = fopen(path, "w");
+	fputs("{\n \"n\": 3,\n \"x\": }\n", f);
+	fclose(f);
+	assert_null(results_load_json(path));
+	unlink(path);
+	assert_null(results_load_json("/nonexistent/summary.json"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_commit_renames),
+		cmocka_unit_test(test_abort_leaves_old_file),
+		cmocka_unit_test(test_unwritable),
+		cmocka_unit_test(test_json_round_trip_and_errors),
+	};
+	int ret;
+
+	if (!mkdtemp(dir))
+		return 1;
+	ret = cmocka_run_group_tests(tests, NULL, NULL);
+	rmdir(dir);
+	return ret;
+}
