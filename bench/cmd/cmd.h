@@ -11,6 +11,8 @@ int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_platform(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_qualify(int argc, char **argv);
 
 /**
  * cmd_join_argv() - the command line as one string, for run.json.

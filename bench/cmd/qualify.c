@@ -1,0 +1,614 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * qualify.c - `vfio-pm-bench qualify --spec FILE RUN`: judge a run against
+ * a vendor's budget, line by line, and write a certificate.
+ *
+ * The spec format is documented in results/qualify-example.spec.
+ */
+#include "cmd.h"
+#include "common.h"
+#include "results.h"
+#include "resultset.h"
+#include "units.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void qualify_usage(FILE *f)
+{
+	fprintf(f, "usage: vfio-pm-bench qualify --spec FILE RUN\n\n"
+		   "Checks the run directory RUN against the rules of FILE, one per line:\n"
+		   "  <suite>.<case>.<stat> <op> <value> [device=BDF] [variant=NAME] [point=tN]\n"
+		   "  e.g. 'd3cold.exit.p99 <= 150ms', 'd3cold.exit.valid >= 29/30',\n"
+		   "       'ioctl.get-info.overhead.median <= 80ns [variant=upstream]',\n"
+		   "       'd3cold.exit.state == D3cold [device=0000:01:00.0]'\n"
+		   "(results/qualify-example.spec documents every metric). Prints PASS or FAIL\n"
+		   "per rule with the measured value, and writes a certificate (Markdown, HTML,\n"
+		   "JSON) into RUN/qualify/.\n\n"
+		   "Exit: 0 every rule passes, 1 a rule fails, 2 usage or spec error.\n");
+}
+
+/* The statistics a rule can name, and how its value is read. */
+enum kind { K_TIME, K_COUNT, K_RATIO, K_STATE, K_PCT, K_PLAIN };
+
+static const struct stat_def {
+	const char *name;
+	bool overhead; /* from vs_reference */
+	const char *key;
+	enum kind kind;
+} stat_defs[] = {
+	{"median", false, "median", K_TIME},
+	{"p90", false, "p90", K_TIME},
+	{"p99", false, "p99", K_TIME},
+	{"p999", false, "p999", K_TIME},
+	{"min", false, "min", K_TIME},
+	{"max", false, "max", K_TIME},
+	{"mean", false, "mean", K_TIME},
+	{"stddev", false, "stddev", K_TIME},
+	{"median_ci_hi", false, "median_ci95", K_TIME},
+	{"n", false, "n", K_COUNT},
+	{"valid", false, "valid", K_RATIO},
+	{"total", false, "total", K_COUNT},
+	{"state", false, NULL, K_STATE},
+	{"median", true, "hl_shift", K_TIME},
+	{"ci_hi", true, "hl_ci95", K_TIME},
+	{"percent", true, "percent_of_reference", K_PCT},
+	{"p", true, "mann_whitney", K_PLAIN},
+};
+
+static const char *const ops[] = {"<=", ">=", "==", "!=", "<", ">"};
+
+static const struct stat_def *find_stat(const char *name, bool overhead)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(stat_defs); i++)
+		if (stat_defs[i].overhead == overhead && !strcmp(stat_defs[i].name, name))
+			return &stat_defs[i];
+	return NULL;
+}
+
+/* Parse one rule; on error fill @why. */
+static json_t *parse_rule(char *line, char *why, size_t len)
+{
+	char *save = NULL, *metric, *op, *value, *tok, *dot1, *dot2, *stat;
+	bool overhead = false;
+	const struct stat_def *sd;
+	json_t *rule, *sel;
+	size_t i;
+
+	metric = strtok_r(line, " \t", &save);
+	op = strtok_r(NULL, " \t", &save);
+	value = strtok_r(NULL, " \t", &save);
+	if (!metric || !op || !value) {
+		snprintf(why, len, "expected '<metric> <op> <value>'");
+		return NULL;
+	}
+	for (i = 0; i < ARRAY_SIZE(ops) && strcmp(op, ops[i]); i++)
+		;
+	if (i == ARRAY_SIZE(ops)) {
+		snprintf(why, len, "expected '<metric> <op> <value>': unknown operator '%s'", op);
+		return NULL;
+	}
+	dot1 = strchr(metric, '.');
+	dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+	if (!dot1 || !dot2 || dot1 == metric || dot2 == dot1 + 1 || !dot2[1]) {
+		snprintf(why, len,
+			 "expected '<metric> <op> <value>': metric '%s' is not "
+			 "<suite>.<case>.<stat>",
+			 metric);
+		return NULL;
+	}
+	stat = dot2 + 1;
+	if (!strncmp(stat, "overhead.", 9)) {
+		overhead = true;
+		stat += 9;
+	}
+	sd = find_stat(stat, overhead);
+	if (!sd) {
+		snprintf(why, len, "unknown statistic '%s%s' (see results/qualify-example.spec)",
+			 overhead ? "overhead." : "", stat);
+		return NULL;
+	}
+	rule = json_pack("{s:s#, s:s#, s:s, s:b, s:s}", "suite", metric, (int)(dot1 - metric),
+			 "case", dot1 + 1, (int)(dot2 - dot1 - 1), "stat", sd->name, "overhead",
+			 overhead, "op", op);
+	json_object_set_new(rule, "metric", json_string(metric));
+	/* the value */
+	if (sd->kind == K_STATE) {
+		if (strcmp(op, "==") && strcmp(op, "!=")) {
+			snprintf(why, len, "state takes == or !=, not '%s'", op);
+			goto bad;
+		}
+		json_object_set_new(rule, "value", json_string(value));
+	} else {
+		double v = NAN, num, den;
+		uint64_t ns;
+		char *slash = strchr(value, '/');
+
+		if (sd->kind == K_RATIO && slash) {
+			*slash = '\0';
+			if (units_parse_double(value, &num) ||
+			    units_parse_double(slash + 1, &den) || den <= 0 || num < 0) {
+				*slash = '/';
+				snprintf(why, len, "value '%s': expected a count or a ratio N/M",
+					 value);
+				goto bad;
+			}
+			*slash = '/';
+			json_object_set_new(rule, "ratio", json_true());
+			v = num / den;
+		} else if (sd->kind == K_TIME) {
+			bool neg = value[0] == '-';
+
+			if (units_parse_duration_ns(value + neg, &ns)) {
+				snprintf(why, len,
+					 "value '%s': expected a duration such as 80ns, 2us, "
+					 "150ms",
+					 value);
+				goto bad;
+			}
+			v = neg ? -(double)ns : (double)ns;
+		} else {
+			size_t l = strlen(value);
+
+			if (sd->kind == K_PCT && l && value[l - 1] == '%')
+				value[l - 1] = '\0';
+			if (units_parse_double(value, &v)) {
+				snprintf(why, len, "value '%s': expected a number", value);
+				goto bad;
+			}
+		}
+		json_object_set_new(rule, "value", json_real(v));
+	}
+	/* selectors: [key=value] or key=value */
+	sel = json_object();
+	json_object_set_new(rule, "selectors", sel);
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		size_t l = strlen(tok);
+		char *eq;
+
+		if (tok[0] == '[' && l > 2 && tok[l - 1] == ']') {
+			tok[l - 1] = '\0';
+			tok++;
+		}
+		eq = strchr(tok, '=');
+		if (!eq ||
+		    (strncmp(tok, "device=", 7) && strncmp(tok, "variant=", 8) &&
+		     strncmp(tok, "point=", 6)) ||
+		    !eq[1]) {
+			snprintf(why, len, "unknown selector '%s' (device=, variant=, point=)",
+				 tok);
+			goto bad;
+		}
+		*eq = '\0';
+		json_object_set_new(sel, tok, json_string(eq + 1));
+	}
+	return rule;
+bad:
+	json_decref(rule);
+	return NULL;
+}
+
+int qualify_parse(const char *path, json_t **lines)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024], why[300];
+	unsigned int lineno = 0;
+	json_t *arr;
+
+	*lines = NULL;
+	if (!f) {
+		vpb_err("qualify: cannot read %s: %s", path, strerror(errno));
+		return -ENOENT;
+	}
+	arr = json_array();
+	while (fgets(line, sizeof(line), f)) {
+		char text[1024], *p = line, *hash;
+		size_t l;
+		json_t *rule;
+
+		lineno++;
+		if ((hash = strchr(line, '#')))
+			*hash = '\0';
+		l = strlen(line);
+		while (l && (line[l - 1] == '\n' || line[l - 1] == ' ' || line[l - 1] == '\t' ||
+			     line[l - 1] == '\r'))
+			line[--l] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			continue;
+		snprintf(text, sizeof(text), "%s", p);
+		rule = parse_rule(p, why, sizeof(why));
+		if (!rule) {
+			vpb_err("%s:%u: %s", path, lineno, why);
+			json_decref(arr);
+			fclose(f);
+			return -EINVAL;
+		}
+		json_object_set_new(rule, "line", json_integer(lineno));
+		json_object_set_new(rule, "text", json_string(text));
+		json_array_append_new(arr, rule);
+	}
+	fclose(f);
+	if (!json_array_size(arr)) {
+		vpb_err("%s:%u: expected '<metric> <op> <value>' (the spec has no rule)", path,
+			lineno);
+		json_decref(arr);
+		return -EINVAL;
+	}
+	*lines = arr;
+	return 0;
+}
+
+static bool cmp(double m, const char *op, double v)
+{
+	if (!strcmp(op, "<="))
+		return m <= v;
+	if (!strcmp(op, ">="))
+		return m >= v;
+	if (!strcmp(op, "<"))
+		return m < v;
+	if (!strcmp(op, ">"))
+		return m > v;
+	if (!strcmp(op, "=="))
+		return m == v;
+	return m != v;
+}
+
+static bool sel_match(const json_t *sel, const char *key, const char *value)
+{
+	const char *want = rs_str(sel, key);
+
+	return !want[0] || !strcmp(want, value);
+}
+
+/* Judge one (case, variant): fills measured text and returns pass. */
+static bool judge(const json_t *rule, const json_t *c, const char *variant, char *meas, size_t len)
+{
+	const struct stat_def *sd =
+		find_stat(rs_str(rule, "stat"), json_is_true(json_object_get(rule, "overhead")));
+	const char *op = rs_str(rule, "op");
+	json_t *vj = json_object_get(json_object_get(c, "variants"), variant), *src, *x;
+	double m = NAN;
+
+	if (sd->kind == K_STATE) {
+		const char *key, *want = rs_str(rule, "value");
+		json_t *cnt;
+		bool has_want = false, other = false;
+		size_t l = strlen(variant), used = 0;
+
+		meas[0] = '\0';
+		json_object_foreach(json_object_get(c, "states"), key, cnt)
+		{
+			const char *st = key + l + 1, *end = strrchr(key, '/');
+
+			if (strncmp(key, variant, l) || key[l] != '/' || !end || end < st ||
+			    strcmp(end, "/valid"))
+				continue;
+			if ((size_t)(end - st) == strlen(want) && !strncmp(st, want, end - st))
+				has_want = true;
+			else
+				other = true;
+			if (used < len)
+				used += (size_t)snprintf(meas + used, len - used, "%s%.*s",
+							 used ? "," : "", (int)(end - st), st);
+		}
+		if (!has_want && !other) {
+			snprintf(meas, len, "no valid sample");
+			return false;
+		}
+		return !strcmp(op, "==") ? has_want && !other : !has_want;
+	}
+	src = sd->overhead ? json_object_get(json_object_get(c, "vs_reference"), variant) : vj;
+	x = json_object_get(src, sd->key);
+	if (json_is_array(x))
+		x = json_array_get(x, 1); /* upper bound of a CI */
+	else if (json_is_object(x))
+		x = json_object_get(x, "p");
+	if (json_is_number(x))
+		m = json_number_value(x);
+	if (sd->kind == K_RATIO) {
+		double tot = rs_num(vj, "total");
+
+		if (isnan(m) || isnan(tot)) {
+			snprintf(meas, len, "no data");
+			return false;
+		}
+		snprintf(meas, len, "%.0f/%.0f", m, tot);
+		if (json_is_true(json_object_get(rule, "ratio")))
+			m = tot > 0 ? m / tot : 0;
+		return cmp(m, op, rs_num(rule, "value"));
+	}
+	if (isnan(m)) {
+		snprintf(meas, len, "no data");
+		return false;
+	}
+	if (sd->kind == K_TIME)
+		units_format_ns(m, meas, len);
+	else if (sd->kind == K_PCT)
+		snprintf(meas, len, "%.2f%%", m);
+	else
+		snprintf(meas, len, "%g", m);
+	return cmp(m, op, rs_num(rule, "value"));
+}
+
+int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out)
+{
+	json_t *rules = json_array(), *rule;
+	size_t i;
+	bool all = true;
+
+	json_array_foreach(lines, i, rule)
+	{
+		json_t *res = json_array(), *c, *copy = json_deep_copy(rule);
+		const json_t *sel = json_object_get(rule, "selectors");
+		bool overhead = json_is_true(json_object_get(rule, "overhead"));
+		bool pass = true;
+		size_t k;
+
+		json_array_foreach(json_object_get(r->summary, "cases"), k, c)
+		{
+			const char *v;
+			json_t *d;
+
+			if (strcmp(rs_str(c, "suite"), rs_str(rule, "suite")) ||
+			    strcmp(rs_str(c, "case"), rs_str(rule, "case")) ||
+			    !sel_match(sel, "device", rs_str(c, "device")) ||
+			    !sel_match(sel, "point", rs_str(c, "point")))
+				continue;
+			json_object_foreach(json_object_get(c, "variants"), v, d)
+			{
+				char meas[128];
+				bool ok;
+
+				if (!sel_match(sel, "variant", v))
+					continue;
+				if (overhead && !strcmp(v, rs_str(c, "reference")))
+					continue;
+				ok = judge(rule, c, v, meas, sizeof(meas));
+				pass = pass && ok;
+				json_array_append_new(res, json_pack("{s:s, s:s, s:s, s:s, s:b}",
+								     "device", rs_str(c, "device"),
+								     "variant", v, "point",
+								     rs_str(c, "point"), "measured",
+								     meas, "pass", ok));
+			}
+		}
+		if (!json_array_size(res))
+			pass = false; /* nothing measured is not a pass */
+		all = all && pass;
+		json_object_set_new(copy, "results", res);
+		json_object_set_new(copy, "pass", json_boolean(pass));
+		json_array_append_new(rules, copy);
+	}
+	*out = json_pack("{s:i, s:s, s:s, s:s, s:s, s:o}", "schema_version", 1, "run_id", r->id,
+			 "platform", r->platform, "clock_label", r->clock_label, "verdict",
+			 all ? "PASS" : "FAIL", "rules", rules);
+	if (!*out)
+		return -ENOMEM;
+	return all ? 0 : 1;
+}
+
+static const char *selection_text(const json_t *rule, const json_t *res, char *buf, size_t len)
+{
+	const char *pt = rs_str(res, "point");
+
+	(void)rule;
+	snprintf(buf, len, "%s%s%s%s%s", rs_str(res, "device"), *rs_str(res, "device") ? " " : "",
+		 rs_str(res, "variant"), pt[0] ? " " : "", pt);
+	return buf;
+}
+
+static int write_certificate(struct rs_run *r, const char *spec, const json_t *q, char *path_md,
+			     size_t len)
+{
+	char dir[2300], path[2400], now[32], sel[160];
+	json_t *flat = json_object(), *rule, *res;
+	const char *key;
+	struct results_file rf;
+	time_t t = time(NULL);
+	struct tm tm;
+	size_t i, k;
+	json_t *v;
+	int ret;
+
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	rs_flatten(json_object_get(r->run, "platform_identity"), "", flat);
+	snprintf(dir, sizeof(dir), "%s/qualify", r->dir);
+	ret = results_mkdirs(dir);
+	if (ret)
+		goto out;
+	json_t *cert = json_deep_copy(q);
+
+	json_object_set_new(cert, "spec", json_string(spec));
+	json_object_set_new(cert, "date", json_string(now));
+	json_object_set_new(cert, "harness_revision",
+			    json_string(rs_str(r->run, "harness_revision")));
+	json_object_set_new(cert, "platform_identity",
+			    json_incref(json_object_get(r->run, "platform_identity")));
+	snprintf(path, sizeof(path), "%s/certificate.json", dir);
+	ret = results_write_json(path, cert);
+	json_decref(cert);
+	if (ret)
+		goto out;
+
+	/* Markdown */
+	snprintf(path_md, len, "%s/certificate.md", dir);
+	ret = results_open(&rf, path_md);
+	if (ret)
+		goto out;
+	fprintf(rf.f, "# vfio-pm-bench qualification: %s\n\n", rs_str(q, "verdict"));
+	fprintf(rf.f,
+		"| | |\n|---|---|\n| run | %s |\n| platform | %s |\n| clock | %s |\n"
+		"| harness | %s |\n| spec | %s |\n| date | %s |\n\n",
+		r->id, r->platform, r->clock_label[0] ? r->clock_label : "unknown",
+		rs_str(r->run, "harness_revision"), spec, now);
+	fprintf(rf.f, "## Rules\n\n| line | rule | selection | measured | result |\n"
+		      "|---|---|---|---|---|\n");
+	json_array_foreach(json_object_get(q, "rules"), i, rule)
+	{
+		if (!json_array_size(json_object_get(rule, "results")))
+			fprintf(rf.f, "| %lld | `%s` | (nothing matched) | - | FAIL |\n",
+				(long long)json_integer_value(json_object_get(rule, "line")),
+				rs_str(rule, "text"));
+		json_array_foreach(json_object_get(rule, "results"), k, res)
+			fprintf(rf.f, "| %lld | `%s` | %s | %s | %s |\n",
+				(long long)json_integer_value(json_object_get(rule, "line")),
+				rs_str(rule, "text"), selection_text(rule, res, sel, sizeof(sel)),
+				rs_str(res, "measured"),
+				json_is_true(json_object_get(res, "pass")) ? "PASS" : "FAIL");
+	}
+	fprintf(rf.f, "\n## Platform identity\n\n| key | value |\n|---|---|\n");
+	json_object_foreach(flat, key, v)
+	{
+		fprintf(rf.f, "| %s | ", key);
+		for (const char *s = json_string_value(v); s && *s; s++)
+			fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[2]){*s, 0}, rf.f);
+		fprintf(rf.f, " |\n");
+	}
+	ret = results_commit(&rf);
+	if (ret)
+		goto out;
+
+	/* HTML */
+	snprintf(path, sizeof(path), "%s/certificate.html", dir);
+	ret = results_open(&rf, path);
+	if (ret)
+		goto out;
+	fprintf(rf.f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>"
+		      "vfio-pm-bench qualification</title>\n<style>body{font-family:sans-serif;"
+		      "margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;"
+		      "padding:2px 6px}.PASS{color:#070}.FAIL{color:#b00}</style></head><body>\n");
+	fprintf(rf.f, "<h1>Qualification: <span class=\"%s\">%s</span></h1>\n<table>\n",
+		rs_str(q, "verdict"), rs_str(q, "verdict"));
+	const char *meta[][2] = {{"run", r->id},
+				 {"platform", r->platform},
+				 {"clock", r->clock_label[0] ? r->clock_label : "unknown"},
+				 {"harness", rs_str(r->run, "harness_revision")},
+				 {"spec", spec},
+				 {"date", now}};
+	for (i = 0; i < ARRAY_SIZE(meta); i++) {
+		fprintf(rf.f, "<tr><th>%s</th><td>", meta[i][0]);
+		rs_html_puts(rf.f, meta[i][1]);
+		fprintf(rf.f, "</td></tr>\n");
+	}
+	fprintf(rf.f, "</table>\n<h2>Rules</h2>\n<table>\n<tr><th>line</th><th>rule</th>"
+		      "<th>selection</th><th>measured</th><th>result</th></tr>\n");
+	json_array_foreach(json_object_get(q, "rules"), i, rule)
+	{
+		json_t *list = json_object_get(rule, "results");
+
+		for (k = 0; k < (json_array_size(list) ? json_array_size(list) : 1); k++) {
+			res = json_array_get(list, k);
+			bool ok = res && json_is_true(json_object_get(res, "pass"));
+
+			fprintf(rf.f, "<tr><td>%lld</td><td><code>",
+				(long long)json_integer_value(json_object_get(rule, "line")));
+			rs_html_puts(rf.f, rs_str(rule, "text"));
+			fprintf(rf.f, "</code></td><td>");
+			rs_html_puts(rf.f, res ? selection_text(rule, res, sel, sizeof(sel))
+					       : "(nothing matched)");
+			fprintf(rf.f, "</td><td>");
+			rs_html_puts(rf.f, res ? rs_str(res, "measured") : "-");
+			fprintf(rf.f, "</td><td class=\"%s\">%s</td></tr>\n", ok ? "PASS" : "FAIL",
+				ok ? "PASS" : "FAIL");
+		}
+	}
+	fprintf(rf.f, "</table>\n<h2>Platform identity</h2>\n<table>\n");
+	json_object_foreach(flat, key, v)
+	{
+		fprintf(rf.f, "<tr><th>");
+		rs_html_puts(rf.f, key);
+		fprintf(rf.f, "</th><td>");
+		rs_html_puts(rf.f, json_string_value(v));
+		fprintf(rf.f, "</td></tr>\n");
+	}
+	fprintf(rf.f, "</table>\n</body></html>\n");
+	ret = results_commit(&rf);
+out:
+	json_decref(flat);
+	return ret;
+}
+
+int cmd_qualify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"spec", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *spec = NULL;
+	struct rs_run r = {.run = NULL};
+	json_t *lines = NULL, *q = NULL, *rule, *res;
+	char md[2400];
+	size_t i, k;
+	int opt, ret, code;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			spec = optarg;
+			break;
+		case 'h':
+			qualify_usage(stdout);
+			return VPB_EXIT_OK;
+		default:
+			qualify_usage(stderr);
+			return VPB_EXIT_USAGE;
+		}
+	}
+	if (!spec || argc - optind != 1) {
+		vpb_err("qualify: expected --spec FILE and one run directory");
+		qualify_usage(stderr);
+		return VPB_EXIT_USAGE;
+	}
+	if (qualify_parse(spec, &lines))
+		return VPB_EXIT_USAGE;
+	if (rs_load(argv[optind], &r) || !r.summary) {
+		vpb_err("qualify: %s: cannot qualify without summary.json", argv[optind]);
+		code = VPB_EXIT_USAGE;
+		goto out;
+	}
+	ret = qualify_eval(&r, lines, &q);
+	if (ret < 0) {
+		code = VPB_EXIT_FAIL;
+		goto out;
+	}
+	printf("qualify %s (platform %s, clock %s) against %s\n", r.id, r.platform,
+	       r.clock_label[0] ? r.clock_label : "unknown", spec);
+	json_array_foreach(json_object_get(q, "rules"), i, rule)
+	{
+		if (!json_array_size(json_object_get(rule, "results")))
+			printf("FAIL  %s:%lld: %s: nothing matched in this run\n", spec,
+			       (long long)json_integer_value(json_object_get(rule, "line")),
+			       rs_str(rule, "text"));
+		json_array_foreach(json_object_get(rule, "results"), k, res)
+		{
+			char sel[160];
+
+			printf("%s  %s:%lld: %s: %s (%s)\n",
+			       json_is_true(json_object_get(res, "pass")) ? "PASS" : "FAIL", spec,
+			       (long long)json_integer_value(json_object_get(rule, "line")),
+			       rs_str(rule, "text"), rs_str(res, "measured"),
+			       selection_text(rule, res, sel, sizeof(sel)));
+		}
+	}
+	if (write_certificate(&r, spec, q, md, sizeof(md))) {
+		code = VPB_EXIT_FAIL;
+		goto out;
+	}
+	printf("%s (certificate: %s)\n", rs_str(q, "verdict"), md);
+	code = ret ? VPB_EXIT_FAIL : VPB_EXIT_OK;
+out:
+	json_decref(q);
+	json_decref(lines);
+	rs_free(&r);
+	return code;
+}

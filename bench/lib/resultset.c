@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * resultset.c - load run directories written by bench/lib/runner.c.
+ */
+#include "resultset.h"
+#include "common.h"
+#include "results.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *rs_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+double rs_num(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+void rs_problem(struct rs_run *r, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	vpb_err("%s", buf);
+	if (r->problems)
+		json_array_append_new(r->problems, json_string(buf));
+}
+
+/* Copy with truncation (names here are short; a long one is cut). */
+static void copy(char *dst, size_t len, const char *src)
+{
+	size_t l = src ? strnlen(src, len - 1) : 0;
+
+	if (l)
+		memcpy(dst, src, l);
+	dst[l] = '\0';
+}
+
+/* Load @name of @r->dir; a missing or corrupt file becomes a problem. */
+static json_t *load_member(struct rs_run *r, const char *name)
+{
+	char path[2300];
+	struct stat st;
+	json_error_t err;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+	if (stat(path, &st)) {
+		rs_problem(r, "%s: missing", path);
+		return NULL;
+	}
+	j = json_load_file(path, 0, &err);
+	if (!j)
+		rs_problem(r, "%s:%d:%d: corrupt: %s", path, err.line, err.column, err.text);
+	else if (!json_is_object(j)) {
+		rs_problem(r, "%s: corrupt: not a JSON object", path);
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+int rs_load(const char *dir, struct rs_run *r)
+{
+	struct stat st;
+	const char *base;
+	json_t *clk;
+
+	memset(r, 0, sizeof(*r));
+	copy(r->dir, sizeof(r->dir), dir);
+	r->problems = json_array();
+	if (!r->problems)
+		return -ENOMEM;
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		vpb_err("%s: not a run directory", dir);
+		return -ENOENT;
+	}
+	base = strrchr(r->dir, '/');
+	while (base && !base[1] && base > r->dir) { /* trailing slash */
+		r->dir[base - r->dir] = '\0';
+		base = strrchr(r->dir, '/');
+	}
+	copy(r->id, sizeof(r->id), base ? base + 1 : r->dir);
+	r->run = load_member(r, "run.json");
+	r->summary = load_member(r, "summary.json");
+	if (!r->run && !r->summary)
+		return -ENOENT;
+	if (r->run) {
+		if (*rs_str(r->run, "run_id"))
+			copy(r->id, sizeof(r->id), rs_str(r->run, "run_id"));
+		copy(r->platform, sizeof(r->platform), rs_str(r->run, "platform"));
+		copy(r->start_time, sizeof(r->start_time), rs_str(r->run, "start_time"));
+		clk = json_object_get(r->run, "clock");
+		copy(r->clock_label, sizeof(r->clock_label), rs_str(clk, "label"));
+		copy(r->clock_kind, sizeof(r->clock_kind), rs_str(clk, "kind"));
+		copy(r->reference, sizeof(r->reference),
+		     rs_str(json_object_get(r->run, "options"), "reference"));
+		if (json_integer_value(json_object_get(r->run, "schema_version")) != 1)
+			rs_problem(r, "%s/run.json: schema_version is not 1 (read as 1)", r->dir);
+	}
+	if (!r->platform[0])
+		copy(r->platform, sizeof(r->platform), rs_str(r->summary, "platform"));
+	if (!r->reference[0]) {
+		json_t *c = json_array_get(json_object_get(r->summary, "cases"), 0);
+
+		copy(r->reference, sizeof(r->reference),
+		     *rs_str(c, "reference") ? rs_str(c, "reference") : "no-get");
+	}
+	if (r->summary && !json_is_array(json_object_get(r->summary, "cases"))) {
+		rs_problem(r, "%s/summary.json: corrupt: no cases[] array", r->dir);
+		json_decref(r->summary);
+		r->summary = NULL;
+	}
+	return 0;
+}
+
+void rs_free(struct rs_run *r)
+{
+	json_decref(r->run);
+	json_decref(r->summary);
+	json_decref(r->problems);
+	r->run = r->summary = r->problems = NULL;
+}
+
+struct run_key {
+	char *id;
+	char start[32];
+};
+
+static int run_key_cmp(const void *a, const void *b)
+{
+	const struct run_key *x = a, *y = b;
+	int c = strcmp(x->start, y->start);
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+int rs_list_runs(const char *platform_dir, char ***ids, size_t *n)
+{
+	struct run_key *keys = NULL;
+	size_t cnt = 0, cap = 0;
+	struct dirent *de;
+	DIR *d = opendir(platform_dir);
+
+	*ids = NULL;
+	*n = 0;
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		char path[4096];
+		struct stat st;
+		json_t *j;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/run.json", platform_dir, de->d_name);
+		if (stat(path, &st)) {
+			snprintf(path, sizeof(path), "%s/%s/summary.json", platform_dir,
+				 de->d_name);
+			if (stat(path, &st))
+				continue;
+		}
+		if (cnt == cap) {
+			struct run_key *nk =
+				realloc(keys, (cap = cap ? 2 * cap : 16) * sizeof(*nk));
+
+			if (!nk)
+				goto nomem;
+			keys = nk;
+		}
+		keys[cnt].id = strdup(de->d_name);
+		if (!keys[cnt].id)
+			goto nomem;
+		keys[cnt].start[0] = '\0';
+		snprintf(path, sizeof(path), "%s/%s/run.json", platform_dir, de->d_name);
+		j = json_load_file(path, 0, NULL);
+		copy(keys[cnt].start, sizeof(keys[cnt].start), rs_str(j, "start_time"));
+		json_decref(j);
+		cnt++;
+	}
+	closedir(d);
+	qsort(keys, cnt, sizeof(*keys), run_key_cmp);
+	*ids = calloc(cnt ? cnt : 1, sizeof(char *));
+	if (!*ids) {
+		d = NULL;
+		goto nomem;
+	}
+	for (size_t i = 0; i < cnt; i++)
+		(*ids)[i] = keys[i].id;
+	*n = cnt;
+	free(keys);
+	return 0;
+nomem:
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < cnt; i++)
+		free(keys[i].id);
+	free(keys);
+	return -ENOMEM;
+}
+
+void rs_free_list(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+void rs_case_stem(const json_t *c, char *buf, size_t len)
+{
+	const char *dev = rs_str(c, "device"), *pt = rs_str(c, "point");
+	int n = snprintf(buf, len, "%s.%s", rs_str(c, "suite"), rs_str(c, "case"));
+
+	if (strlen(dev) >= 12 && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, ".%.2s-%s", dev + 5, dev + 8);
+	if (pt[0] && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ".%s", pt);
+}
+
+void rs_case_label(const json_t *c, char *buf, size_t len)
+{
+	const char *dev = rs_str(c, "device"), *pt = rs_str(c, "point");
+
+	snprintf(buf, len, "%s.%s%s%s%s%s", rs_str(c, "suite"), rs_str(c, "case"),
+		 dev[0] ? " " : "", dev, pt[0] ? " " : "", pt);
+}
+
+json_t *rs_find_case(const json_t *summary, const char *suite, const char *name, const char *device,
+		     const char *point)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(json_object_get(summary, "cases"), i, c)
+	{
+		if (!strcmp(rs_str(c, "suite"), suite) && !strcmp(rs_str(c, "case"), name) &&
+		    !strcmp(rs_str(c, "device"), device) && !strcmp(rs_str(c, "point"), point))
+			return c;
+	}
+	return NULL;
+}
+
+static void trim(char *s)
+{
+	size_t l = strlen(s);
+
+	while (l && (s[l - 1] == '\n' || s[l - 1] == '\r'))
+		s[--l] = '\0';
+}
+
+int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	size_t cnt = 0, cap = 0, lineno = 0;
+	struct rs_hist_row *v = NULL;
+
+	*rows = NULL;
+	*n = 0;
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -ENOENT;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct rs_hist_row row;
+		unsigned long long c;
+		char extra;
+
+		lineno++;
+		trim(line);
+		if (line[0] == '#' || !line[0])
+			continue;
+		if (sscanf(line, "%31s %lf %lf %llu %c", row.variant, &row.lo, &row.hi, &c,
+			   &extra) != 4 ||
+		    !isfinite(row.lo) || !isfinite(row.hi) || row.hi < row.lo) {
+			snprintf(err, errlen,
+				 "%s:%zu: corrupt: expected 'variant lo_ns hi_ns count'", path,
+				 lineno);
+			free(v);
+			fclose(f);
+			return -EINVAL;
+		}
+		row.count = c;
+		if (cnt == cap) {
+			struct rs_hist_row *nv =
+				realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*nv));
+
+			if (!nv) {
+				free(v);
+				fclose(f);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[cnt++] = row;
+	}
+	fclose(f);
+	*rows = v;
+	*n = cnt;
+	return 0;
+}
+
+int rs_extra_index(const struct rs_samples *s, const char *name)
+{
+	for (size_t i = 0; i < s->nextra; i++)
+		if (!strcmp(s->extra[i], name))
+			return (int)i;
+	return -1;
+}
+
+int rs_load_samples(const char *path, struct rs_samples *out, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	size_t cap = 0, lineno = 0;
+	bool header = false;
+
+	memset(out, 0, sizeof(*out));
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -ENOENT;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct rs_sample s = {.round = 0};
+		char *save = NULL, *tok;
+		int col = 0, valid = 0;
+		size_t seq;
+
+		lineno++;
+		trim(line);
+		if (!strncmp(line, "# variant round seq value_ns valid state", 40)) {
+			header = true;
+			tok = strtok_r(line + 40, " ", &save);
+			for (; tok && strcmp(tok, "why"); tok = strtok_r(NULL, " ", &save))
+				if (out->nextra < RS_MAX_EXTRA)
+					copy(out->extra[out->nextra++], sizeof(out->extra[0]), tok);
+			continue;
+		}
+		if (line[0] == '#' || !line[0])
+			continue;
+		if (!header) {
+			snprintf(err, errlen,
+				 "%s:%zu: corrupt: no '# variant round seq ...' header", path,
+				 lineno);
+			goto bad;
+		}
+		for (tok = strtok_r(line, " ", &save); tok;
+		     tok = strtok_r(NULL, " ", &save), col++) {
+			char *end = NULL;
+
+			switch (col) {
+			case 0:
+				copy(s.variant, sizeof(s.variant), tok);
+				break;
+			case 1:
+				s.round = (unsigned int)strtoul(tok, &end, 10);
+				break;
+			case 2:
+				seq = strtoul(tok, &end, 10);
+				(void)seq;
+				break;
+			case 3:
+				s.value = strtod(tok, &end);
+				break;
+			case 4:
+				valid = (int)strtol(tok, &end, 10);
+				break;
+			case 5:
+				copy(s.state, sizeof(s.state), tok);
+				break;
+			default:
+				if ((size_t)col - 6 < out->nextra)
+					s.extra[col - 6] = strtod(tok, &end);
+				break;
+			}
+			if (end && (*end || end == tok)) {
+				snprintf(err, errlen, "%s:%zu: corrupt: column %d '%s'", path,
+					 lineno, col + 1, tok);
+				goto bad;
+			}
+		}
+		if (col < 7 + (int)out->nextra || !isfinite(s.value)) {
+			snprintf(err, errlen, "%s:%zu: corrupt: expected %zu columns", path, lineno,
+				 7 + out->nextra);
+			goto bad;
+		}
+		s.valid = valid != 0;
+		if (out->n == cap) {
+			struct rs_sample *ns =
+				realloc(out->s, (cap = cap ? 2 * cap : 256) * sizeof(*ns));
+
+			if (!ns) {
+				fclose(f);
+				free(out->s);
+				out->s = NULL;
+				return -ENOMEM;
+			}
+			out->s = ns;
+		}
+		out->s[out->n++] = s;
+	}
+	fclose(f);
+	if (!header) {
+		snprintf(err, errlen, "%s: corrupt: no '# variant round seq ...' header", path);
+		free(out->s);
+		out->s = NULL;
+		out->n = 0;
+		return -EINVAL;
+	}
+	return 0;
+bad:
+	fclose(f);
+	free(out->s);
+	out->s = NULL;
+	out->n = 0;
+	return -EINVAL;
+}
+
+static int push(double **v, size_t *n, size_t *cap, double x)
+{
+	if (*n == *cap) {
+		double *nv = realloc(*v, (*cap = *cap ? 2 * *cap : 1024) * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+	}
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
+int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, double **v, size_t *n,
+		   const char **source)
+{
+	char stem[512], path[3000], err[600];
+	struct rs_samples s;
+	struct rs_hist_row *rows;
+	size_t nrows, cap = 0;
+	struct stat st;
+	int ret;
+
+	*v = NULL;
+	*n = 0;
+	rs_case_stem(c, stem, sizeof(stem));
+	snprintf(path, sizeof(path), "%s/%s.csv", r->dir, stem);
+	if (!stat(path, &st)) {
+		ret = rs_load_samples(path, &s, err, sizeof(err));
+		if (!ret) {
+			for (size_t i = 0; i < s.n; i++)
+				if (s.s[i].valid && !strcmp(s.s[i].variant, variant) &&
+				    push(v, n, &cap, s.s[i].value)) {
+					free(s.s);
+					return -ENOMEM;
+				}
+			free(s.s);
+			*source = "samples";
+			return 0;
+		}
+		if (ret == -ENOMEM)
+			return ret;
+		rs_problem(r, "%s", err);
+	}
+	snprintf(path, sizeof(path), "%s/%s.hist.csv", r->dir, stem);
+	ret = rs_load_hist(path, &rows, &nrows, err, sizeof(err));
+	if (ret) {
+		if (ret != -ENOMEM)
+			rs_problem(r, "%s", err);
+		return ret == -ENOMEM ? ret : -ENOENT;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		if (strcmp(rows[i].variant, variant))
+			continue;
+		for (uint64_t k = 0; k < rows[i].count; k++)
+			if (push(v, n, &cap, (rows[i].lo + rows[i].hi) / 2)) {
+				free(rows);
+				return -ENOMEM;
+			}
+	}
+	free(rows);
+	*source = "histogram";
+	return 0;
+}
+
+void rs_flatten(const json_t *j, const char *prefix, json_t *out)
+{
+	const char *key;
+	json_t *v;
+
+	if (json_is_object(j)) {
+		json_object_foreach((json_t *)j, key, v)
+		{
+			char path[256];
+
+			snprintf(path, sizeof(path), "%s%s%s", prefix, prefix[0] ? "." : "", key);
+			rs_flatten(v, path, out);
+		}
+		return;
+	}
+	if (json_is_string(j)) {
+		json_object_set_new(out, prefix, json_string(json_string_value(j)));
+	} else {
+		char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+
+		json_object_set_new(out, prefix, json_string(s ? s : "null"));
+		free(s);
+	}
+}
+
+void rs_html_puts(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			fputc(*s, f);
+		}
+	}
+}

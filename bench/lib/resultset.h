@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * resultset.h - read back what `vfio-pm-bench run` stored (results/README.md):
+ * run directories (run.json, summary.json, <stem>.hist.csv, <stem>.csv),
+ * and the judging built on them: `compare` (bench/cmd/compare.c) and
+ * `qualify` (bench/cmd/qualify.c), whose library entry points are declared
+ * here so that tests can call them.
+ *
+ * Loading is forgiving: a missing or corrupt file is named (one line on
+ * stderr, and a string in struct rs_run.problems) and the rest is loaded.
+ */
+#ifndef VPB_RESULTSET_H
+#define VPB_RESULTSET_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/**
+ * struct rs_run - one run directory, loaded.
+ * @dir: the directory
+ * @id: run id (run.json run_id, else the directory's name)
+ * @platform: platform slug (run.json, else summary.json, else "")
+ * @start_time: ISO 8601 UTC start time ("" when unknown)
+ * @clock_label: native, host or icount ("" when unknown)
+ * @clock_kind: the clock the harness read (e.g. "tsc")
+ * @reference: the reference variant (options.reference, else "no-get")
+ * @run: run.json, or NULL when missing or corrupt
+ * @summary: summary.json, or NULL when missing or corrupt
+ * @problems: array of strings, one per missing or corrupt file
+ */
+struct rs_run {
+	char dir[2048];
+	char id[256];
+	char platform[128];
+	char start_time[32];
+	char clock_label[32];
+	char clock_kind[48];
+	char reference[32];
+	json_t *run;
+	json_t *summary;
+	json_t *problems;
+};
+
+/**
+ * rs_load() - load a run directory.
+ * @dir: results/<platform>/<run-id>
+ * @r: filled; release with rs_free() whatever the return value
+ *
+ * A missing or corrupt run.json or summary.json is recorded in
+ * @r->problems and printed (vpb_err), and the other file still loaded.
+ *
+ * Return: 0 when at least one of run.json and summary.json loaded;
+ * -ENOENT when @dir is not a directory or holds neither; -ENOMEM.
+ */
+int rs_load(const char *dir, struct rs_run *r);
+
+/** rs_free() - release what rs_load() allocated (@r may be zeroed). */
+void rs_free(struct rs_run *r);
+
+/**
+ * rs_problem() - record a missing or corrupt file: printed with vpb_err()
+ * and appended to @r->problems.
+ */
+void rs_problem(struct rs_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/**
+ * rs_list_runs() - the run directories of a platform directory, oldest first.
+ * @platform_dir: results/<platform>
+ * @ids: out, malloc'ed array of malloc'ed run ids (directory names)
+ * @n: out, their number
+ *
+ * A run directory is a subdirectory holding run.json or summary.json. Runs
+ * are ordered by run.json start_time, then by name.
+ *
+ * Return: 0; -ENOENT when @platform_dir cannot be read; -ENOMEM.
+ */
+int rs_list_runs(const char *platform_dir, char ***ids, size_t *n);
+
+/** rs_free_list() - release rs_list_runs()'s array. */
+void rs_free_list(char **ids, size_t n);
+
+/**
+ * rs_str() - a string member of a JSON object.
+ * Return: the string, or "" when @o is not an object or the member is not
+ * a string.
+ */
+const char *rs_str(const json_t *o, const char *key);
+
+/**
+ * rs_num() - a number member of a JSON object (integer or real).
+ * Return: its value, or NaN when missing or not a number.
+ */
+double rs_num(const json_t *o, const char *key);
+
+/**
+ * rs_case_stem() - the file stem of a summary case, as the runner names its
+ * files: <suite>.<case>[.<BB-DD.F>][.<point>] (device 0000:01:00.0 gives
+ * "01-00.0").
+ * @c: a member of summary.json cases[]
+ * @buf: out
+ * @len: size of @buf
+ */
+void rs_case_stem(const json_t *c, char *buf, size_t len);
+
+/**
+ * rs_case_label() - a human name of a case: "<suite>.<case>[ <device>][ <point>]".
+ */
+void rs_case_label(const json_t *c, char *buf, size_t len);
+
+/**
+ * rs_find_case() - the case of @summary with these keys ("" matches a
+ * missing key). Return: the case (borrowed) or NULL.
+ */
+json_t *rs_find_case(const json_t *summary, const char *suite, const char *name, const char *device,
+		     const char *point);
+
+/**
+ * struct rs_hist_row - one bucket of a <stem>.hist.csv.
+ * @variant: variant name
+ * @lo: lowest value of the bucket, ns
+ * @hi: highest value, ns
+ * @count: samples in it
+ */
+struct rs_hist_row {
+	char variant[32];
+	double lo, hi;
+	uint64_t count;
+};
+
+/**
+ * rs_load_hist() - read a <stem>.hist.csv ("variant lo_ns hi_ns count",
+ * '#' comments).
+ * @path: the file
+ * @rows: out, malloc'ed (NULL when empty)
+ * @n: out, number of rows
+ * @err: out, the problem ("path:line: ...") on failure
+ * @errlen: size of @err
+ *
+ * Return: 0; -ENOENT (missing), -EINVAL (malformed row), -ENOMEM.
+ */
+int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *err, size_t errlen);
+
+#define RS_MAX_EXTRA 4
+
+/**
+ * struct rs_sample - one row of a <stem>.csv (samples).
+ * @variant: variant name
+ * @round: round, from 1
+ * @value: ns per operation
+ * @valid: counted in the statistics
+ * @state: power state reached ("-" when none)
+ * @extra: the case's extra columns (d3cold: entry_ms, settle_ms)
+ */
+struct rs_sample {
+	char variant[32];
+	unsigned int round;
+	double value;
+	bool valid;
+	char state[16];
+	double extra[RS_MAX_EXTRA];
+};
+
+/**
+ * struct rs_samples - a loaded samples file.
+ * @s: the rows
+ * @n: number of rows
+ * @extra: names of the extra columns
+ * @nextra: number of extra columns
+ */
+struct rs_samples {
+	struct rs_sample *s;
+	size_t n;
+	char extra[RS_MAX_EXTRA][32];
+	size_t nextra;
+};
+
+/**
+ * rs_load_samples() - read a <stem>.csv; the column names come from its
+ * "# variant round seq value_ns valid state ... why" header line.
+ * @path: the file
+ * @out: filled; free out->s
+ * @err: out, the problem ("path:line: ...") on failure
+ * @errlen: size of @err
+ *
+ * Return: 0; -ENOENT, -EINVAL (no header or malformed row), -ENOMEM.
+ */
+int rs_load_samples(const char *path, struct rs_samples *out, char *err, size_t errlen);
+
+/**
+ * rs_extra_index() - column index of extra column @name, or -1.
+ */
+int rs_extra_index(const struct rs_samples *s, const char *name);
+
+/**
+ * rs_case_values() - the valid values (ns) of one variant of a case.
+ * @r: the run
+ * @c: the case (summary.json)
+ * @variant: the variant
+ * @v: out, malloc'ed values (NULL when none)
+ * @n: out, their number
+ * @source: out, "samples" (from <stem>.csv, exact) or "histogram" (from
+ *          <stem>.hist.csv, each sample at its bucket's midpoint; relative
+ *          error < 0.4 %, see hist.h)
+ *
+ * Problems with the files are recorded in @r->problems.
+ *
+ * Return: 0; -ENOENT when neither file is usable; -ENOMEM.
+ */
+int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, double **v, size_t *n,
+		   const char **source);
+
+/**
+ * rs_flatten() - a JSON value as rows "a.b.c" -> text, for identity tables.
+ * @j: the value (objects are walked; arrays and scalars become one row,
+ *     strings unquoted, others compact JSON)
+ * @prefix: key path of @j ("" at the top)
+ * @out: a JSON object receiving path -> string, in order
+ */
+void rs_flatten(const json_t *j, const char *prefix, json_t *out);
+
+/**
+ * rs_html_puts() - write @s to @f with &, <, >, " and ' escaped.
+ */
+void rs_html_puts(FILE *f, const char *s);
+
+/* ---- compare (bench/cmd/compare.c) ------------------------------------- */
+
+/**
+ * struct compare_opts - how `compare` judges.
+ * @threshold_pct: smallest |shift| that counts, in % of the base median
+ * @alpha: significance level of the Mann-Whitney test
+ * @cross_platform: allow runs of different platforms
+ */
+struct compare_opts {
+	double threshold_pct;
+	double alpha;
+	bool cross_platform;
+};
+
+/**
+ * struct compare_side - one side of a comparison.
+ * @run: a loaded run
+ * @variant: the variant to take, or NULL for every variant both sides share
+ */
+struct compare_side {
+	struct rs_run *run;
+	const char *variant;
+};
+
+/**
+ * compare_samples() - judge one pair of samples.
+ * @a: base values (finite; unchanged)
+ * @na: their number
+ * @b: new values (finite; unchanged)
+ * @nb: their number
+ * @o: threshold and alpha
+ * @out: out, a JSON object: base_n, new_n, base_median, new_median,
+ *       shift_ns (Hodges-Lehmann, new - base), shift_pct (of the base
+ *       median), ci95 [lo, hi] (Moses), p (Mann-Whitney, two-sided) and
+ *       verdict: "regressed" (new slower), "improved", "unchanged" or
+ *       "insufficient data" (fewer than 10 values on a side).
+ *
+ * A change is reported when p < alpha, |shift| > threshold % of the base
+ * median and the CI excludes 0; larger is slower (values are ns).
+ *
+ * Return: 0; -ENOMEM.
+ */
+int compare_samples(const double *a, size_t na, const double *b, size_t nb,
+		    const struct compare_opts *o, json_t **out);
+
+/**
+ * compare_runs() - compare every case two runs share.
+ * @base: base side
+ * @new: new side
+ * @o: options
+ * @out: out, {"base": {...}, "new": {...}, "threshold_pct", "alpha",
+ *       "platform_differences": [...], "cases": [ compare_samples() objects
+ *       with suite, case, device, point, base_variant, new_variant, source ],
+ *       "counts": {verdict: n}}
+ *
+ * Return: the number of regressions (>= 0); -EXDEV when the platforms
+ * differ and !o->cross_platform (a message says so); -ENOENT when the runs
+ * share no case; -ENOMEM.
+ */
+int compare_runs(const struct compare_side *base, const struct compare_side *new,
+		 const struct compare_opts *o, json_t **out);
+
+/* ---- qualify (bench/cmd/qualify.c) ------------------------------------- */
+
+/**
+ * qualify_parse() - parse a qualification spec (results/qualify-example.spec).
+ * @path: the spec file
+ * @lines: out, a JSON array, one object per rule: line, text, metric, op,
+ *         value (number, or string for state), unit, selectors {}
+ *
+ * Return: 0; -EINVAL with "FILE:LINE: expected '<metric> <op> <value>'"
+ * (or a more precise message) printed; -ENOENT when it cannot be read.
+ */
+int qualify_parse(const char *path, json_t **lines);
+
+/**
+ * qualify_eval() - judge a run against parsed rules.
+ * @r: the run
+ * @lines: qualify_parse()'s rules
+ * @out: out, {"run_id", "platform", "verdict": "PASS"|"FAIL", "rules":
+ *       [{rule..., "results": [{device, variant, point, measured, pass}],
+ *       "pass"}]}
+ *
+ * A rule passes when it matched at least one (case, device, variant) and
+ * every match passes.
+ *
+ * Return: 0 all rules pass, 1 some fail; -ENOMEM.
+ */
+int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out);
+
+#endif
