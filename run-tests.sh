@@ -15,6 +15,8 @@ for cfg in "build:-DVPB_SANITIZE=OFF" "build-asan:-DVPB_SANITIZE=ON"; do
 	cmake --build "$dir" -j"$jobs" >/dev/null
 	(cd "$dir" && ctest --output-on-failure -j"$jobs")
 done
+echo "== checkpatch on every kernel variant patch"
+tests/checkpatch.sh
 [ "${1:-}" = --unit ] && exit 0
 echo "== QEMU platform tests"
 exec tests/vm-tests.sh build/vfio-pm-bench
