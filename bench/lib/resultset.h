@@ -316,4 +316,24 @@ int qualify_parse(const char *path, json_t **lines);
  */
 int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out);
 
+/* ---- report (bench/cmd/report.c) -------------------------------------- */
+
+/**
+ * report_generate() - draw a run and write <run>/report/.
+ * @platform_dir: results/<platform>
+ * @run_id: the run, or NULL for the newest (by start time)
+ * @gnuplot: the gnuplot program (a name looked up in PATH, or a path)
+ * @index: out, the path of the index.html written
+ * @len: size of @index
+ *
+ * Writes report/index.html, report/summary.md, the figures (SVG + PNG) and
+ * their data files. Missing or corrupt inputs and figures gnuplot could
+ * not draw are named on stderr and listed in the HTML; the rest is made.
+ *
+ * Return: 0 when the report was written; -ENOENT (no such run or
+ * platform), -ENOEXEC (gnuplot not found), -EIO (cannot write), -ENOMEM.
+ */
+int report_generate(const char *platform_dir, const char *run_id, const char *gnuplot, char *index,
+		    size_t len);
+
 #endif
