@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_qualify.c - `qualify` (bench/cmd/qualify.c): spec parsing and its
+ * errors, rule evaluation on the fixture run, the certificate and the exit
+ * codes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "common.h"
+#include "resultset.h"
+
+#define RUN VPB_FIXTURES "/runs/qemu-q35-tcg-icount/20261125T014317Z-vm"
+
+static char tmpdir[] = "/tmp/vpb-qual-XXXXXX";
+
+static int run_prog(char *const argv[])
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	vpb_quiet = true;
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char *argv[] = { "rm", "-rf", tmpdir, NULL };
+
+	(void)state;
+	return run_prog(argv);
+}
+
+static const char *spec_file(const char *name, const char *text)
+{
+	static char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void test_parse(void **state)
+{
+	json_t *lines, *r;
+
+	(void)state;
+	assert_int_equal(qualify_parse(spec_file("ok.spec",
+						 "# budget\n\n"
+						 "d3cold.exit.p99 <= 150ms [device=0000:01:00.0]\n"
+						 "  d3cold.exit.valid >= 29/30   # ratio\n"
+						 "ioctl.get-info.overhead.percent < 50% variant=v4\n"
+						 "d3cold.exit.state == D3cold\n"),
+				       &lines),
+			 0);
+	assert_int_equal(json_array_size(lines), 4);
+	r = json_array_get(lines, 0);
+	assert_int_equal(json_integer_value(json_object_get(r, "line")), 3);
+	assert_string_equal(rs_str(r, "suite"), "d3cold");
+	assert_string_equal(rs_str(r, "case"), "exit");
+	assert_string_equal(rs_str(r, "stat"), "p99");
+	assert_true(rs_num(r, "value") == 150e6);
+	assert_string_equal(rs_str(json_object_get(r, "selectors"), "device"), "0000:01:00.0");
+	r = json_array_get(lines, 1);
+	assert_true(fabs(rs_num(r, "value") - 29.0 / 30) < 1e-12);
+	r = json_array_get(lines, 2);
+	assert_true(json_is_true(json_object_get(r, "overhead")));
+	assert_true(rs_num(r, "value") == 50);
+	assert_string_equal(rs_str(json_object_get(r, "selectors"), "variant"), "v4");
+	assert_string_equal(rs_str(json_array_get(lines, 3), "value"), "D3cold");
+	json_decref(lines);
+
+	/* errors: every one is -EINVAL */
+	const char *bad[] = {
+		"d3cold.exit.p99\n",		     /* no op, no value */
+		"d3cold.exit.p99 =< 150ms\n",	     /* unknown op */
+		"d3cold.p99 <= 150ms\n",	     /* no case */
+		"d3cold.exit.p98 <= 150ms\n",	     /* unknown stat */
+		"d3cold.exit.p99 <= 150\n",	     /* a duration needs a unit */
+		"d3cold.exit.state <= D3cold\n",     /* state takes == or != */
+		"d3cold.exit.p99 <= 1ms [bdf=1]\n",  /* unknown selector */
+		"d3cold.exit.valid >= 29/0\n",	     /* ratio */
+		"# only comments\n",		     /* no rule */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		lines = NULL;
+		if (qualify_parse(spec_file("bad.spec", bad[i]), &lines) != -EINVAL) {
+			print_error("accepted: %s", bad[i]);
+			fail();
+		}
+		assert_null(lines);
+	}
+	assert_int_equal(qualify_parse("/nonexistent.spec", &lines), -ENOENT);
+}
+
+/* The i-th rule's result list of a qualify_eval() output. */
+static json_t *results_of(json_t *q, size_t i)
+{
+	return json_object_get(json_array_get(json_object_get(q, "rules"), i), "results");
+}
+
+static void test_eval_fixture(void **state)
+{
+	struct rs_run r;
+	json_t *lines, *q, *res;
+
+	(void)state;
+	assert_int_equal(rs_load(RUN, &r), 0);
+	assert_int_equal(qualify_parse(spec_file("e.spec",
+						 "d3cold.exit.p99 <= 150ms [device=0000:01:00.0] "
+						 "[variant=upstream]\n"
+						 "d3cold.exit.valid >= 29/30 [device=0000:01:00.0]\n"
+						 "d3cold.exit.state == D3cold\n"
+						 "ioctl.get-info.overhead.median <= 80ns\n"
+						 "ioctl.nope.median <= 1s\n"),
+				       &lines),
+			 0);
+	assert_int_equal(qualify_eval(&r, lines, &q), 1);
+	assert_string_equal(rs_str(q, "verdict"), "FAIL");
+	assert_string_equal(rs_str(q, "run_id"), "20261125T014317Z-vm");
+	/* rule 1: upstream's p99 on 01:00.0 is 115568960.6 ns in summary.json */
+	res = results_of(q, 0);
+	assert_int_equal(json_array_size(res), 1);
+	assert_string_equal(rs_str(json_array_get(res, 0), "measured"), "115.6ms");
+	assert_true(json_is_true(json_object_get(json_array_get(res, 0), "pass")));
+	/* rule 2: 20 valid of 20 for each of the three variants */
+	res = results_of(q, 1);
+	assert_int_equal(json_array_size(res), 3);
+	assert_string_equal(rs_str(json_array_get(res, 0), "measured"), "20/20");
+	/* rule 3: 00:04.0 reaches D3hot only, so the rule fails there */
+	res = results_of(q, 2);
+	assert_int_equal(json_array_size(res), 6);
+	assert_true(json_is_true(json_object_get(json_array_get(res, 0), "pass")));
+	assert_string_equal(rs_str(json_array_get(res, 3), "device"), "0000:00:04.0");
+	assert_string_equal(rs_str(json_array_get(res, 3), "measured"), "D3hot");
+	assert_false(json_is_true(json_object_get(json_array_get(res, 3), "pass")));
+	/* rule 4: the reference is not judged; upstream and v4 cost ~152 ns */
+	res = results_of(q, 3);
+	assert_int_equal(json_array_size(res), 2);
+	assert_string_equal(rs_str(json_array_get(res, 0), "variant"), "upstream");
+	assert_false(json_is_true(json_object_get(json_array_get(res, 0), "pass")));
+	/* rule 5: nothing matched fails */
+	assert_int_equal(json_array_size(results_of(q, 4)), 0);
+	assert_false(json_is_true(json_object_get(json_array_get(json_object_get(q, "rules"), 4),
+						  "pass")));
+	json_decref(q);
+	json_decref(lines);
+
+	assert_int_equal(qualify_parse(spec_file("p.spec", "d3cold.exit.p99 <= 150ms\n"
+							   "ioctl.get-info.overhead.percent <= 50%\n"),
+				       &lines),
+			 0);
+	assert_int_equal(qualify_eval(&r, lines, &q), 0);
+	assert_string_equal(rs_str(q, "verdict"), "PASS");
+	json_decref(q);
+	json_decref(lines);
+	rs_free(&r);
+}
+
+static int qualify_quiet(int argc, char **argv)
+{
+	FILE *saved = stdout;
+	int ret;
+
+	stdout = fopen("/dev/null", "w");
+	ret = cmd_qualify(argc, argv);
+	fclose(stdout);
+	stdout = saved;
+	return ret;
+}
+
+static void test_cli_certificate(void **state)
+{
+	char run[300], cert[400], spec[300], *cp[] = { "cp", "-a", RUN, run, NULL };
+	struct stat st;
+	FILE *f;
+	char buf[8192];
+	size_t n;
+
+	(void)state;
+	snprintf(run, sizeof(run), "%s/run", tmpdir);
+	assert_int_equal(run_prog(cp), 0);
+	snprintf(spec, sizeof(spec), "%s", spec_file("c.spec", "d3cold.exit.p99 <= 150ms\n"));
+	char *pass[] = { "qualify", "--spec", spec, run, NULL };
+	assert_int_equal(qualify_quiet(4, pass), VPB_EXIT_OK);
+	snprintf(cert, sizeof(cert), "%s/qualify/certificate.md", run);
+	f = fopen(cert, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_non_null(strstr(buf, "qualification: PASS"));
+	assert_non_null(strstr(buf, "| run | 20261125T014317Z-vm |"));
+	assert_non_null(strstr(buf, "| cpu.model | QEMU Virtual CPU version 2.5+ |"));
+	snprintf(cert, sizeof(cert), "%s/qualify/certificate.html", run);
+	assert_int_equal(stat(cert, &st), 0);
+	snprintf(cert, sizeof(cert), "%s/qualify/certificate.json", run);
+	assert_int_equal(stat(cert, &st), 0);
+
+	snprintf(spec, sizeof(spec), "%s", spec_file("f.spec", "d3cold.exit.p99 <= 1ms\n"));
+	assert_int_equal(qualify_quiet(4, pass), VPB_EXIT_FAIL);
+	snprintf(spec, sizeof(spec), "%s", spec_file("x.spec", "d3cold.exit.p99\n"));
+	assert_int_equal(qualify_quiet(4, pass), VPB_EXIT_USAGE);
+	char *nospec[] = { "qualify", run, NULL };
+	assert_int_equal(qualify_quiet(2, nospec), VPB_EXIT_USAGE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_eval_fixture),
+		cmocka_unit_test(test_cli_certificate),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
