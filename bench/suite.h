@@ -29,7 +29,7 @@
 struct vpb_opts;
 struct vfio_dev;
 
-#define VPB_MAX_EXTRA 4
+#define VPB_MAX_EXTRA 8
 
 /**
  * struct vpb_env - what a case sees of the run.

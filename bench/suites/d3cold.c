@@ -12,11 +12,22 @@
  *   verify   the cycle is valid only if it started from the expected state
  *            and the trigger really resumed the device; then leave low power
  *            (untimed) and check D0 and "active".
+ *
+ * With --breakdown (lib/breakdown.h) prepare ends by turning the
+ * function_graph tracer on, limited to this thread and to the resume's
+ * functions, and verify begins by turning it off and splitting the exit
+ * into phases (extra columns platform_on_ms ... driver_ms) and the
+ * remainder_ms the phases leave of the measured exit (>= 0, else the
+ * sample is invalid). The tracing inflates the exit: breakdown runs are
+ * for the phases, timing runs go without. Without --breakdown the phase
+ * columns are -1.
  * The device is never left engaged: teardown exits low power whatever
  * happened, and so does an interrupted run.
  */
+#include "breakdown.h"
 #include "common.h"
 #include "lowpower.h"
+#include "pcidev.h"
 #include "opts.h"
 #include "runner.h"
 #include "suite.h"
@@ -29,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,8 +56,17 @@ struct d3 {
 	double entry_ms, settle_ms;
 	char start[16];
 	char invalid[64];
-	uint64_t active_ms; /* power/runtime_active_time before the trigger */
+	uint64_t active_ms;   /* power/runtime_active_time before the trigger */
+	struct bd_tracer *bd; /* --breakdown */
+	uint64_t bd_lo;	      /* CLOCK_MONOTONIC_RAW when tracing went on */
+	int bd_err;	      /* tracing could not be started for this cycle */
 };
+
+/* The extra columns: entry_ms, settle_ms, the phases, remainder_ms. */
+#define X_ENTRY	    0
+#define X_SETTLE    1
+#define X_PHASE0    2
+#define X_REMAINDER (X_PHASE0 + BD_NPHASES)
 
 static int leave(struct d3 *s)
 {
@@ -101,6 +122,23 @@ static int setup(struct vpb_env *env, void **state, char *why, size_t len, enum 
 			return -errno;
 		}
 	}
+	if (o->breakdown) {
+		struct pcidev_info pi;
+		int ret = pcidev_read(env->bdf, &pi);
+
+		if (!ret)
+			ret = bd_tracer_setup(&s->bd, env->bdf, pi.parent_bdf,
+					      (pid_t)syscall(SYS_gettid), why, len);
+		else
+			snprintf(why, len, "--breakdown: cannot read %s: %s", env->bdf,
+				 strerror(-ret));
+		if (ret) {
+			if (s->efd >= 0)
+				close(s->efd);
+			free(s);
+			return -ENOTSUP;
+		}
+	}
 	*state = s;
 	return 0;
 }
@@ -134,8 +172,8 @@ static int prepare(void *state)
 		s->entry_ms = (double)(t1 - t0 + waited) / 1e6;
 		t0 = clock_mono_ns();
 		if (s->o->dwell_ns) {
-			struct timespec d = { (time_t)(s->o->dwell_ns / 1000000000ull),
-					      (long)(s->o->dwell_ns % 1000000000ull) };
+			struct timespec d = {(time_t)(s->o->dwell_ns / 1000000000ull),
+					     (long)(s->o->dwell_ns % 1000000000ull)};
 
 			nanosleep(&d, NULL);
 		} else if (s->expect) {
@@ -151,7 +189,52 @@ static int prepare(void *state)
 	}
 	lp_state(s->dev->bdf, s->start, sizeof(s->start), NULL, 0);
 	s->active_ms = lp_active_ms(s->dev->bdf);
+	if (s->bd) {
+		s->bd_err = bd_tracer_start(s->bd);
+		s->bd_lo = clock_mono_ns();
+	}
 	return 0;
+}
+
+/* Stop the tracer and split the exit into phases (extra columns). */
+static void breakdown(struct d3 *s, struct vpb_sample *sm)
+{
+	uint64_t hi = clock_mono_ns();
+	char *text = NULL, why[96] = "";
+	struct bd_phases p;
+	double rem = 0;
+	ssize_t n;
+	int ret;
+
+	n = bd_tracer_stop(s->bd, &text);
+	if (s->bd_err) {
+		ret = s->bd_err;
+		snprintf(why, sizeof(why), "cannot start the tracer: %s", strerror(-ret));
+	} else if (n < 0) {
+		ret = (int)n;
+		snprintf(why, sizeof(why), "cannot read the trace: %s", strerror(-ret));
+	} else {
+		ret = bd_parse(text, s->bd_lo, hi, s->dev->bdf, &p, why, sizeof(why));
+		if (!ret && !p.calls) {
+			ret = -ENODATA;
+			snprintf(why, sizeof(why), "no resume traced");
+		}
+		if (!ret && bd_remainder_ms(&p, sm->value / 1e6, &rem)) {
+			ret = -ERANGE;
+			snprintf(why, sizeof(why), "phases exceed the exit by %.3f ms", -rem);
+		}
+	}
+	free(text);
+	if (ret) {
+		if (sm->valid) {
+			sm->valid = false;
+			snprintf(sm->why, sizeof(sm->why), "breakdown: %s", why);
+		}
+		return;
+	}
+	for (int i = 0; i < BD_NPHASES; i++)
+		sm->extra[X_PHASE0 + i] = p.ms[i];
+	sm->extra[X_REMAINDER] = rem;
 }
 
 static int op(void *state)
@@ -171,7 +254,7 @@ static int op(void *state)
 	case T_WAKEUP:
 		if (__vfio_get_info(s->dev, &info))
 			return -errno;
-		p = (struct pollfd){ .fd = s->efd, .events = POLLIN };
+		p = (struct pollfd){.fd = s->efd, .events = POLLIN};
 		if (poll(&p, 1, 5000) != 1)
 			return -ETIMEDOUT;
 		s->engaged = false; /* the wakeup left low power for good */
@@ -187,8 +270,12 @@ static int verify(void *state, struct vpb_sample *sm)
 	int ret;
 
 	snprintf(sm->state, sizeof(sm->state), "%s", s->start[0] ? s->start : "-");
-	sm->extra[0] = s->entry_ms;
-	sm->extra[1] = s->settle_ms;
+	for (int i = X_PHASE0; i <= X_REMAINDER; i++)
+		sm->extra[i] = -1;
+	if (s->bd)
+		breakdown(s, sm);
+	sm->extra[X_ENTRY] = s->entry_ms;
+	sm->extra[X_SETTLE] = s->settle_ms;
 	if (s->invalid[0]) {
 		sm->valid = false;
 		snprintf(sm->why, sizeof(sm->why), "%s", s->invalid);
@@ -231,28 +318,30 @@ static void teardown(void *state)
 		vpb_err("%s: could not leave low power", s->dev->bdf);
 	else if (lp_wait(s->dev->bdf, "D0", "active", 2000000000ull, NULL, last, sizeof(last)) &&
 		 !runner_stop)
-		vpb_err("%s: not back in D0/active after the cycles (last %s)", s->dev->bdf,
-			last);
+		vpb_err("%s: not back in D0/active after the cycles (last %s)", s->dev->bdf, last);
 	if (s->efd >= 0)
 		close(s->efd);
+	bd_tracer_release(s->bd);
 	free(s);
 }
 
-#define SETUP(name, t)                                                                     \
-	static int setup_##name(struct vpb_env *env, void **state, char *why, size_t len) \
-	{                                                                                  \
-		return setup(env, state, why, len, t);                                     \
+#define SETUP(name, t)                                                                             \
+	static int setup_##name(struct vpb_env *env, void **state, char *why, size_t len)          \
+	{                                                                                          \
+		return setup(env, state, why, len, t);                                             \
 	}
 SETUP(ioctl, T_IOCTL)
 SETUP(config, T_CONFIG)
 SETUP(exit, T_EXIT)
 SETUP(wakeup, T_WAKEUP)
 
-#define D3CASE(n, h, s)                                                                       \
-	{                                                                                      \
-		.name = n, .help = h, .batch = 1, .cycle = true, .extra = { "entry_ms", "settle_ms", NULL },  \
-		.setup = s, .prepare = prepare, .op = op, .verify = verify,                    \
-		.teardown = teardown                                                           \
+#define D3CASE(n, h, s)                                                                            \
+	{                                                                                          \
+		.name = n, .help = h, .batch = 1, .cycle = true,                                   \
+		.extra = {"entry_ms",	    "settle_ms",    "platform_on_ms",                      \
+			  "d3cold_wait_ms", "d0_ms",	    "restore_ms",                          \
+			  "driver_ms",	    "remainder_ms", NULL},                                 \
+		.setup = s, .prepare = prepare, .op = op, .verify = verify, .teardown = teardown   \
 	}
 
 static const struct vpb_case d3cold_cases[] = {
