@@ -3,12 +3,13 @@
 
 #include <string.h>
 
-extern const struct vpb_suite suite_null, suite_ioctl, suite_d3cold;
+extern const struct vpb_suite suite_null, suite_ioctl, suite_d3cold, suite_contention;
 
 const struct vpb_suite *const vpb_suites[] = {
 	&suite_null,
 	&suite_ioctl,
 	&suite_d3cold,
+	&suite_contention,
 	NULL,
 };
 
