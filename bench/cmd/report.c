@@ -271,7 +271,8 @@ static void entry_figure(struct report *rp, const json_t *c, const char *stem)
 			break;
 		for (size_t i = 0; i < s.n; i++)
 			if (s.s[i].valid && !strcmp(s.s[i].variant, v) &&
-			    isfinite(s.s[i].extra[col]))
+			    isfinite(s.s[i].extra[col]) &&
+			    s.s[i].extra[col] >= 0) /* -1: not measured */
 				x[k++] = s.s[i].extra[col];
 		if (k) {
 			qsort(x, k, sizeof(*x), dbl_cmp);

@@ -143,7 +143,7 @@ struct rs_hist_row {
  */
 int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *err, size_t errlen);
 
-#define RS_MAX_EXTRA 4
+#define RS_MAX_EXTRA 16
 
 /**
  * struct rs_sample - one row of a <stem>.csv (samples).

@@ -37,7 +37,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *argv[] = { "rm", "-rf", tmpdir, NULL };
+	char *argv[] = {"rm", "-rf", tmpdir, NULL};
 	pid_t pid = fork();
 
 	(void)state;
@@ -67,13 +67,14 @@ static void write_run(const char *dir, const char *platform, uint64_t seed, doub
 	FILE *f;
 
 	mkdir(dir, 0755);
-	run = json_pack("{s:i, s:s, s:s, s:s, s:{s:s}, s:{s:s}}", "schema_version", 1, "run_id", dir,
-			"platform", platform, "start_time", "2026-01-01T00:00:00Z", "clock", "label",
-			"native", "platform_identity", "cpu", platform);
+	run = json_pack("{s:i, s:s, s:s, s:s, s:{s:s}, s:{s:s}}", "schema_version", 1, "run_id",
+			dir, "platform", platform, "start_time", "2026-01-01T00:00:00Z", "clock",
+			"label", "native", "platform_identity", "cpu", platform);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	assert_int_equal(json_dump_file(run, path, 0), 0);
-	sum = json_pack("{s:[{s:s, s:s, s:s, s:s, s:{s:{s:i}}}]}", "cases", "suite", "ioctl", "case",
-			"get-info", "device", "0000:01:00.0", "point", "", "variants", "x", "n", N);
+	sum = json_pack("{s:[{s:s, s:s, s:s, s:s, s:{s:{s:i}}}]}", "cases", "suite", "ioctl",
+			"case", "get-info", "device", "0000:01:00.0", "point", "", "variants", "x",
+			"n", N);
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	assert_int_equal(json_dump_file(sum, path, 0), 0);
 	json_decref(run);
@@ -93,7 +94,7 @@ static const char *verdict(uint64_t seed, double shift, const struct compare_opt
 {
 	char a[300], b[300];
 	struct rs_run ra, rb;
-	struct compare_side sa = { &ra, NULL }, sb = { &rb, NULL };
+	struct compare_side sa = {&ra, NULL}, sb = {&rb, NULL};
 	json_t *res;
 
 	snprintf(a, sizeof(a), "%s/a%llu", tmpdir, (unsigned long long)seed);
@@ -116,7 +117,7 @@ static const char *verdict(uint64_t seed, double shift, const struct compare_opt
 static void test_hand_samples(void **state)
 {
 	double a[20], b[20];
-	struct compare_opts o = { .threshold_pct = 2, .alpha = 0.05 };
+	struct compare_opts o = {.threshold_pct = 2, .alpha = 0.05};
 	json_t *j;
 
 	(void)state;
@@ -155,7 +156,7 @@ static void test_hand_samples(void **state)
 
 static void test_aa_not_flagged(void **state)
 {
-	struct compare_opts o = { .threshold_pct = 2, .alpha = 0.01 };
+	struct compare_opts o = {.threshold_pct = 2, .alpha = 0.01};
 	int flagged = 0;
 	char buf[32];
 
@@ -175,7 +176,7 @@ static void test_aa_not_flagged(void **state)
 
 static void test_shift_flagged(void **state)
 {
-	struct compare_opts o = { .threshold_pct = 2, .alpha = 0.01 };
+	struct compare_opts o = {.threshold_pct = 2, .alpha = 0.01};
 	int flagged = 0, improved = 0;
 	char buf[32];
 
@@ -193,8 +194,8 @@ static void test_platforms(void **state)
 {
 	char a[300], b[300];
 	struct rs_run ra, rb;
-	struct compare_side sa = { &ra, NULL }, sb = { &rb, NULL };
-	struct compare_opts o = { .threshold_pct = 2, .alpha = 0.01 };
+	struct compare_side sa = {&ra, NULL}, sb = {&rb, NULL};
+	struct compare_opts o = {.threshold_pct = 2, .alpha = 0.01};
 	json_t *res, *d;
 
 	(void)state;
@@ -231,11 +232,11 @@ static int run_cmd(int argc, char **argv)
 
 static void test_cli(void **state)
 {
-	char *reg[] = { "compare", RUN ":no-get", RUN ":upstream", NULL };
-	char *same[] = { "compare", RUN ":upstream", RUN ":upstream", "--json", NULL };
-	char *bad[] = { "compare", RUN, NULL };
-	char *badopt[] = { "compare", "--alpha", "2", RUN, RUN, NULL };
-	char *nodir[] = { "compare", "/nonexistent", RUN, NULL };
+	char *reg[] = {"compare", RUN ":no-get", RUN ":upstream", NULL};
+	char *same[] = {"compare", RUN ":upstream", RUN ":upstream", "--json", NULL};
+	char *bad[] = {"compare", RUN, NULL};
+	char *badopt[] = {"compare", "--alpha", "2", RUN, RUN, NULL};
+	char *nodir[] = {"compare", "/nonexistent", RUN, NULL};
 
 	(void)state;
 	assert_int_equal(run_cmd(3, reg), VPB_EXIT_FAIL); /* the wrapper costs ~150 ns */
@@ -248,7 +249,7 @@ static void test_cli(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hand_samples), cmocka_unit_test(test_aa_not_flagged),
+		cmocka_unit_test(test_hand_samples),  cmocka_unit_test(test_aa_not_flagged),
 		cmocka_unit_test(test_shift_flagged), cmocka_unit_test(test_platforms),
 		cmocka_unit_test(test_cli),
 	};

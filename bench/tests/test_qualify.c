@@ -49,7 +49,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *argv[] = { "rm", "-rf", tmpdir, NULL };
+	char *argv[] = {"rm", "-rf", tmpdir, NULL};
 
 	(void)state;
 	return run_prog(argv);
@@ -73,14 +73,15 @@ static void test_parse(void **state)
 	json_t *lines, *r;
 
 	(void)state;
-	assert_int_equal(qualify_parse(spec_file("ok.spec",
-						 "# budget\n\n"
-						 "d3cold.exit.p99 <= 150ms [device=0000:01:00.0]\n"
-						 "  d3cold.exit.valid >= 29/30   # ratio\n"
-						 "ioctl.get-info.overhead.percent < 50% variant=v4\n"
-						 "d3cold.exit.state == D3cold\n"),
-				       &lines),
-			 0);
+	assert_int_equal(
+		qualify_parse(spec_file("ok.spec",
+					"# budget\n\n"
+					"d3cold.exit.p99 <= 150ms [device=0000:01:00.0]\n"
+					"  d3cold.exit.valid >= 29/30   # ratio\n"
+					"ioctl.get-info.overhead.percent < 50% variant=v4\n"
+					"d3cold.exit.state == D3cold\n"),
+			      &lines),
+		0);
 	assert_int_equal(json_array_size(lines), 4);
 	r = json_array_get(lines, 0);
 	assert_int_equal(json_integer_value(json_object_get(r, "line")), 3);
@@ -100,15 +101,15 @@ static void test_parse(void **state)
 
 	/* errors: every one is -EINVAL */
 	const char *bad[] = {
-		"d3cold.exit.p99\n",		     /* no op, no value */
-		"d3cold.exit.p99 =< 150ms\n",	     /* unknown op */
-		"d3cold.p99 <= 150ms\n",	     /* no case */
-		"d3cold.exit.p98 <= 150ms\n",	     /* unknown stat */
-		"d3cold.exit.p99 <= 150\n",	     /* a duration needs a unit */
-		"d3cold.exit.state <= D3cold\n",     /* state takes == or != */
-		"d3cold.exit.p99 <= 1ms [bdf=1]\n",  /* unknown selector */
-		"d3cold.exit.valid >= 29/0\n",	     /* ratio */
-		"# only comments\n",		     /* no rule */
+		"d3cold.exit.p99\n",		    /* no op, no value */
+		"d3cold.exit.p99 =< 150ms\n",	    /* unknown op */
+		"d3cold.p99 <= 150ms\n",	    /* no case */
+		"d3cold.exit.p98 <= 150ms\n",	    /* unknown stat */
+		"d3cold.exit.p99 <= 150\n",	    /* a duration needs a unit */
+		"d3cold.exit.state <= D3cold\n",    /* state takes == or != */
+		"d3cold.exit.p99 <= 1ms [bdf=1]\n", /* unknown selector */
+		"d3cold.exit.valid >= 29/0\n",	    /* ratio */
+		"# only comments\n",		    /* no rule */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		lines = NULL;
@@ -134,15 +135,16 @@ static void test_eval_fixture(void **state)
 
 	(void)state;
 	assert_int_equal(rs_load(RUN, &r), 0);
-	assert_int_equal(qualify_parse(spec_file("e.spec",
-						 "d3cold.exit.p99 <= 150ms [device=0000:01:00.0] "
-						 "[variant=upstream]\n"
-						 "d3cold.exit.valid >= 29/30 [device=0000:01:00.0]\n"
-						 "d3cold.exit.state == D3cold\n"
-						 "ioctl.get-info.overhead.median <= 80ns\n"
-						 "ioctl.nope.median <= 1s\n"),
-				       &lines),
-			 0);
+	assert_int_equal(
+		qualify_parse(spec_file("e.spec",
+					"d3cold.exit.p99 <= 150ms [device=0000:01:00.0] "
+					"[variant=upstream]\n"
+					"d3cold.exit.valid >= 29/30 [device=0000:01:00.0]\n"
+					"d3cold.exit.state == D3cold\n"
+					"ioctl.get-info.overhead.median <= 80ns\n"
+					"ioctl.nope.median <= 1s\n"),
+			      &lines),
+		0);
 	assert_int_equal(qualify_eval(&r, lines, &q), 1);
 	assert_string_equal(rs_str(q, "verdict"), "FAIL");
 	assert_string_equal(rs_str(q, "run_id"), "20261125T014317Z-vm");
@@ -169,15 +171,16 @@ static void test_eval_fixture(void **state)
 	assert_false(json_is_true(json_object_get(json_array_get(res, 0), "pass")));
 	/* rule 5: nothing matched fails */
 	assert_int_equal(json_array_size(results_of(q, 4)), 0);
-	assert_false(json_is_true(json_object_get(json_array_get(json_object_get(q, "rules"), 4),
-						  "pass")));
+	assert_false(json_is_true(
+		json_object_get(json_array_get(json_object_get(q, "rules"), 4), "pass")));
 	json_decref(q);
 	json_decref(lines);
 
-	assert_int_equal(qualify_parse(spec_file("p.spec", "d3cold.exit.p99 <= 150ms\n"
-							   "ioctl.get-info.overhead.percent <= 50%\n"),
-				       &lines),
-			 0);
+	assert_int_equal(
+		qualify_parse(spec_file("p.spec", "d3cold.exit.p99 <= 150ms\n"
+						  "ioctl.get-info.overhead.percent <= 50%\n"),
+			      &lines),
+		0);
 	assert_int_equal(qualify_eval(&r, lines, &q), 0);
 	assert_string_equal(rs_str(q, "verdict"), "PASS");
 	json_decref(q);
@@ -199,7 +202,7 @@ static int qualify_quiet(int argc, char **argv)
 
 static void test_cli_certificate(void **state)
 {
-	char run[300], cert[400], spec[300], *cp[] = { "cp", "-a", RUN, run, NULL };
+	char run[300], cert[400], spec[300], *cp[] = {"cp", "-a", RUN, run, NULL};
 	struct stat st;
 	FILE *f;
 	char buf[8192];
@@ -209,7 +212,7 @@ static void test_cli_certificate(void **state)
 	snprintf(run, sizeof(run), "%s/run", tmpdir);
 	assert_int_equal(run_prog(cp), 0);
 	snprintf(spec, sizeof(spec), "%s", spec_file("c.spec", "d3cold.exit.p99 <= 150ms\n"));
-	char *pass[] = { "qualify", "--spec", spec, run, NULL };
+	char *pass[] = {"qualify", "--spec", spec, run, NULL};
 	assert_int_equal(qualify_quiet(4, pass), VPB_EXIT_OK);
 	snprintf(cert, sizeof(cert), "%s/qualify/certificate.md", run);
 	f = fopen(cert, "r");
@@ -229,7 +232,7 @@ static void test_cli_certificate(void **state)
 	assert_int_equal(qualify_quiet(4, pass), VPB_EXIT_FAIL);
 	snprintf(spec, sizeof(spec), "%s", spec_file("x.spec", "d3cold.exit.p99\n"));
 	assert_int_equal(qualify_quiet(4, pass), VPB_EXIT_USAGE);
-	char *nospec[] = { "qualify", run, NULL };
+	char *nospec[] = {"qualify", run, NULL};
 	assert_int_equal(qualify_quiet(2, nospec), VPB_EXIT_USAGE);
 }
 

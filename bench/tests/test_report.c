@@ -58,7 +58,7 @@ static int run_prog(char *const argv[], const char *out)
 static bool have(const char *prog)
 {
 	char cmd[64];
-	char *argv[] = { "sh", "-c", cmd, NULL };
+	char *argv[] = {"sh", "-c", cmd, NULL};
 
 	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null", prog);
 	return run_prog(argv, NULL) == 0;
@@ -86,7 +86,7 @@ static char *slurp(const char *path)
 
 static int setup(void **state)
 {
-	char *cp[] = { "cp", "-a", VPB_FIXTURES "/runs/" PLAT_NAME, tmpdir, NULL };
+	char *cp[] = {"cp", "-a", VPB_FIXTURES "/runs/" PLAT_NAME, tmpdir, NULL};
 
 	(void)state;
 	vpb_quiet = true;
@@ -98,7 +98,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *argv[] = { "rm", "-rf", tmpdir, NULL };
+	char *argv[] = {"rm", "-rf", tmpdir, NULL};
 
 	(void)state;
 	return run_prog(argv, NULL);
@@ -164,18 +164,21 @@ static void test_report(void **state)
 	assert_non_null(strstr(html, "icount (instruction-time"));
 	assert_non_null(strstr(html, "QEMU Virtual CPU version 2.5+")); /* identity table */
 	assert_non_null(strstr(html, "harness overhead"));
-	assert_non_null(strstr(html, "variant v4 has no LOW_POWER_ENTRY_WITH_WAKEUP")); /* skipped */
+	assert_non_null(
+		strstr(html, "variant v4 has no LOW_POWER_ENTRY_WITH_WAKEUP")); /* skipped */
 	assert_null(strstr(html, "http://"));
 	assert_null(strstr(html, "https://"));
-	snprintf(path, sizeof(path), "%s/fig-contention.contention.get-info.0000-01-00.0.png", rdir);
+	snprintf(path, sizeof(path), "%s/fig-contention.contention.get-info.0000-01-00.0.png",
+		 rdir);
 	assert_int_equal(stat(path, &st), 0);
 	free(html);
 
 	snprintf(path, sizeof(path), "%s/summary.md", rdir);
 	md = slurp(path);
 	assert_non_null(md);
-	assert_non_null(strstr(md, "          no-get                        %change         upstream\n"
-				   "---------------- ------------------------------ ----------------\n"));
+	assert_non_null(
+		strstr(md, "          no-get                        %change         upstream\n"
+			   "---------------- ------------------------------ ----------------\n"));
 	/* get-info: no-get median 552.875, upstream 704.875 in the fixture */
 	assert_non_null(strstr(md, "     552.9 +-"));
 	assert_non_null(strstr(md, "     704.9 +-"));
@@ -184,16 +187,15 @@ static void test_report(void **state)
 	free(md);
 
 	/* --run picks another run; a run that does not exist is -ENOENT */
-	assert_int_equal(report_generate(plat, "20261124T120000Z-vm", "gnuplot", index,
-					 sizeof(index)),
-			 0);
+	assert_int_equal(
+		report_generate(plat, "20261124T120000Z-vm", "gnuplot", index, sizeof(index)), 0);
 	assert_int_equal(report_generate(plat, "nope", "gnuplot", index, sizeof(index)), -ENOENT);
 }
 
 static void test_no_gnuplot(void **state)
 {
 	char index[700];
-	char *argv[] = { "report", plat, NULL };
+	char *argv[] = {"report", plat, NULL};
 
 	(void)state;
 	assert_int_equal(report_generate(plat, NULL, "/nonexistent/gnuplot", index, sizeof(index)),
@@ -206,9 +208,9 @@ static void test_no_gnuplot(void **state)
 /* Headless Chromium loads index.html; the page's own script counts images. */
 static void test_browser(void **state)
 {
-	const char *browser = have("chromium") ? "chromium"
+	const char *browser = have("chromium")		 ? "chromium"
 			      : have("chromium-browser") ? "chromium-browser"
-							  : NULL;
+							 : NULL;
 	char url[700], out[700], images[32];
 	char *dom, *html;
 	int nimg;
@@ -231,15 +233,15 @@ static void test_browser(void **state)
 		nimg++;
 	free(html);
 	snprintf(out, sizeof(out), "%s/dom.html", tmpdir);
-	char *argv[] = { (char *)browser,
-			 "--headless",
-			 "--no-sandbox",
-			 "--disable-gpu",
-			 "--allow-file-access-from-files",
-			 "--virtual-time-budget=10000",
-			 "--dump-dom",
-			 url,
-			 NULL };
+	char *argv[] = {(char *)browser,
+			"--headless",
+			"--no-sandbox",
+			"--disable-gpu",
+			"--allow-file-access-from-files",
+			"--virtual-time-budget=10000",
+			"--dump-dom",
+			url,
+			NULL};
 	assert_int_equal(run_prog(argv, out), 0);
 	dom = slurp(out);
 	assert_non_null(dom);

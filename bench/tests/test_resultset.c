@@ -102,7 +102,8 @@ static void test_hist_and_values(void **state)
 	write_file(path, "{\"cases\": [{\"suite\": \"s\", \"case\": \"c\", \"device\": \"\", "
 			 "\"point\": \"\", \"variants\": {\"a\": {}}}]}\n");
 	snprintf(path, sizeof(path), "%s/s.c.hist.csv", dir);
-	write_file(path, "# comment\n# variant lo_ns hi_ns count\na 10 12 2\nb 5 5 1\na 100 102 1\n");
+	write_file(path,
+		   "# comment\n# variant lo_ns hi_ns count\na 10 12 2\nb 5 5 1\na 100 102 1\n");
 	assert_int_equal(rs_load_hist(path, &rows, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(rows[1].variant, "b");
@@ -176,8 +177,8 @@ static void test_samples_fixture(void **state)
 
 static void test_flatten_and_html(void **state)
 {
-	json_t *j = json_pack("{s:{s:s, s:i}, s:[i, i], s:n}", "cpu", "model", "Q<&>", "n", 2,
-			      "a", 1, 2, "z");
+	json_t *j = json_pack("{s:{s:s, s:i}, s:[i, i], s:n}", "cpu", "model", "Q<&>", "n", 2, "a",
+			      1, 2, "z");
 	json_t *out = json_object();
 	char *buf = NULL;
 	size_t len = 0;
@@ -200,9 +201,12 @@ static void test_flatten_and_html(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stem),	       cmocka_unit_test(test_load_fixture),
-		cmocka_unit_test(test_list_runs),      cmocka_unit_test(test_hist_and_values),
-		cmocka_unit_test(test_samples_fixture), cmocka_unit_test(test_flatten_and_html),
+		cmocka_unit_test(test_stem),
+		cmocka_unit_test(test_load_fixture),
+		cmocka_unit_test(test_list_runs),
+		cmocka_unit_test(test_hist_and_values),
+		cmocka_unit_test(test_samples_fixture),
+		cmocka_unit_test(test_flatten_and_html),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
