@@ -24,10 +24,13 @@ const char *const bd_functions[] = {
 	NULL,
 };
 
-/* Functions the tracer may lack without making the breakdown wrong. */
+/*
+ * Functions the tracer may lack without making the phases wrong: a nested
+ * one, and the structure (a static function the compiler may clone).
+ */
 static bool optional_function(const char *f)
 {
-	return !strcmp(f, "acpi_device_set_power");
+	return !strcmp(f, "acpi_device_set_power") || !strcmp(f, "rpm_resume");
 }
 
 static const struct {

@@ -34,7 +34,7 @@
 		}                                                                                  \
 	} while (0)
 
-static __attribute__((unused)) char *slurp(const char *path)
+static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char *buf;
@@ -193,6 +193,71 @@ static void test_remainder(void **state)
 	assert_string_equal(bd_phase_column(BD_PLATFORM_ON), "platform_on_ms");
 	assert_string_equal(bd_phase_column(BD_DRIVER), "driver_ms");
 	assert_null(bd_phase_column(BD_NPHASES));
+}
+
+/* --- captured traces (fixtures/ftrace/README.md) ---------------------------------------- */
+
+/* s.us of the trace's stamps, as ns */
+#define TS(s, us) ((uint64_t)(s)*1000000000ull + (uint64_t)(us)*1000ull)
+
+static void test_capture_bridge(void **state)
+{
+	char *text = slurp(FTRACE "/qemu-on0.txt"), why[128];
+	struct bd_phases p;
+	double rem;
+
+	(void)state;
+	/* the first timed exit of 0000:01:00.0: rpm_resume 29.105392, 114988.6 us */
+	assert_int_equal(bd_parse(text, TS(29, 105000), TS(29, 220400), "0000:01:00.0", &p, why,
+				  sizeof(why)),
+			 0);
+	/* the port's acpi_pci_set_power_state 23.590 + the endpoint's 3.215 */
+	assert_near(p.ms[BD_PLATFORM_ON], 0.026805, EPS);
+	/* the port's wait 102931.3 + the endpoint's (not a bridge) 0.722 */
+	assert_near(p.ms[BD_D3COLD_WAIT], 102.932022, EPS);
+	/* the port's 25.026 - 23.590, the endpoint's 11987.75 - 3.215 */
+	assert_near(p.ms[BD_D0], 11.985971, EPS);
+	assert_near(p.ms[BD_RESTORE], 0.014875, EPS); /* 8.657 + 6.218 */
+	assert_near(p.ms[BD_DRIVER], 0.000736, EPS);
+	assert_near(p.resume_ms, 114.9886, EPS);
+	assert_int_equal(p.calls, 16);
+	assert_int_equal(p.resumes, 2); /* the exit's, and the port's callback's */
+	assert_int_equal(bd_remainder_ms(&p, 114993174 / 1e6, &rem), 0);
+	assert_near(rem, 114.993174 - 114.960409, EPS);
+
+	/* a window that cuts it */
+	assert_int_equal(bd_parse(text, TS(29, 110000), TS(29, 300000), "0000:01:00.0", &p, why,
+				  sizeof(why)),
+			 -ERANGE);
+	/* the whole capture nests */
+	assert_int_equal(bd_parse(text, 0, 0, NULL, &p, why, sizeof(why)), 0);
+	free(text);
+}
+
+static void test_capture_root(void **state)
+{
+	char *text = slurp(FTRACE "/qemu-on0.txt"), why[128];
+	struct bd_phases p;
+	double rem;
+
+	(void)state;
+	/* the first timed exit of 0000:00:03.0: rpm_resume 29.546206, 10173.68 us */
+	assert_int_equal(bd_parse(text, TS(29, 546000), TS(29, 556400), "0000:00:03.0", &p, why,
+				  sizeof(why)),
+			 0);
+	assert_near(p.ms[BD_PLATFORM_ON], 0.023348, EPS); /* its own power resource */
+	assert_near(p.ms[BD_D3COLD_WAIT], 0.000722, EPS); /* no bridge: no wait */
+	assert_near(p.ms[BD_D0], 10.131372, EPS);	  /* 10154.72 - 23.348 */
+	assert_near(p.ms[BD_RESTORE], 0.006099, EPS);
+	assert_near(p.ms[BD_DRIVER], 0.000736, EPS);
+	assert_near(p.resume_ms, 10.17368, EPS);
+	assert_int_equal(p.calls, 8);
+	assert_int_equal(p.resumes, 1);
+	assert_int_equal(bd_remainder_ms(&p, 10189585 / 1e6, &rem), 0);
+	assert_near(rem, 10.189585 - 10.162277, EPS);
+	/* the phases cannot exceed a shorter "exit" */
+	assert_int_equal(bd_remainder_ms(&p, 10.0, &rem), -ERANGE);
+	free(text);
 }
 
 /* --- the tracer on a fake tracefs -------------------------------------------------- */
@@ -370,6 +435,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_nesting),	cmocka_unit_test(test_parse_window),
 		cmocka_unit_test(test_parse_errors),	cmocka_unit_test(test_remainder),
+		cmocka_unit_test(test_capture_bridge),	cmocka_unit_test(test_capture_root),
 		cmocka_unit_test(test_tracer_refusals), cmocka_unit_test(test_tracer_setup),
 	};
 
