@@ -260,6 +260,49 @@ static void test_capture_root(void **state)
 	free(text);
 }
 
+/*
+ * --acpi-on-delay-ms 20: the exits rise by ~24 ms (msleep(20) at HZ=250)
+ * and the rise is in platform_on: the port's _ON for the bridge device,
+ * the endpoint's own _ON on the root bus.
+ */
+static void test_capture_on20(void **state)
+{
+	char *text = slurp(FTRACE "/qemu-on20.txt"), why[128];
+	struct bd_phases p;
+	double rem;
+
+	(void)state;
+	/* 0000:01:00.0: rpm_resume 4.266131, 138249.1 us; measured 138253712 ns */
+	assert_int_equal(
+		bd_parse(text, TS(4, 266000), TS(4, 404400), "0000:01:00.0", &p, why, sizeof(why)),
+		0);
+	assert_near(p.ms[BD_PLATFORM_ON], 22.246385, EPS);  /* 22243.17 + 3.215 */
+	assert_near(p.ms[BD_D3COLD_WAIT], 103.973622, EPS); /* 103972.9 + 0.722 */
+	assert_near(p.ms[BD_D0], 11.985335, EPS); /* 22244.61 - 22243.17 + 11987.11 - 3.215 */
+	assert_near(p.ms[BD_RESTORE], 0.014875, EPS);
+	assert_near(p.ms[BD_DRIVER], 0.000736, EPS);
+	assert_near(p.resume_ms, 138.2491, EPS);
+	assert_int_equal(p.calls, 16);
+	assert_int_equal(bd_remainder_ms(&p, 138253712 / 1e6, &rem), 0);
+	assert_near(rem, 138.253712 - 138.220953, EPS);
+
+	/* 0000:00:03.0: rpm_resume 4.778208, 34171.67 us; measured 34187144 ns */
+	assert_int_equal(
+		bd_parse(text, TS(4, 778000), TS(4, 812400), "0000:00:03.0", &p, why, sizeof(why)),
+		0);
+	assert_near(p.ms[BD_PLATFORM_ON], 22.16675, EPS);
+	assert_near(p.ms[BD_D3COLD_WAIT], 0.000722, EPS);
+	assert_near(p.ms[BD_D0], 11.98596, EPS); /* 34152.71 - 22166.75 */
+	assert_near(p.ms[BD_RESTORE], 0.006099, EPS);
+	assert_near(p.ms[BD_DRIVER], 0.000736, EPS);
+	assert_near(p.resume_ms, 34.17167, EPS);
+	assert_int_equal(p.calls, 8);
+	assert_int_equal(p.resumes, 1);
+	assert_int_equal(bd_remainder_ms(&p, 34187144 / 1e6, &rem), 0);
+	assert_near(rem, 34.187144 - 34.160267, EPS);
+	free(text);
+}
+
 /* --- the tracer on a fake tracefs -------------------------------------------------- */
 
 static char tmpdir[PATH_MAX];
@@ -433,10 +476,11 @@ static void test_tracer_setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_nesting),	cmocka_unit_test(test_parse_window),
-		cmocka_unit_test(test_parse_errors),	cmocka_unit_test(test_remainder),
-		cmocka_unit_test(test_capture_bridge),	cmocka_unit_test(test_capture_root),
-		cmocka_unit_test(test_tracer_refusals), cmocka_unit_test(test_tracer_setup),
+		cmocka_unit_test(test_parse_nesting),  cmocka_unit_test(test_parse_window),
+		cmocka_unit_test(test_parse_errors),   cmocka_unit_test(test_remainder),
+		cmocka_unit_test(test_capture_bridge), cmocka_unit_test(test_capture_root),
+		cmocka_unit_test(test_capture_on20),   cmocka_unit_test(test_tracer_refusals),
+		cmocka_unit_test(test_tracer_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
