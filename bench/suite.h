@@ -74,6 +74,10 @@ struct vpb_sample {
  * @threaded: a contention case: measured by lib/workers.c once per thread
  *            count of --threads, with setup/op/teardown run per thread.
  * @extra: names of up to VPB_MAX_EXTRA extra columns, NULL-terminated.
+ * @control: optional; a control operation the runner times as a batch of
+ *           the same size right after every batch of @op, into extra[0]
+ *           (name it "control_ns"): the ratio of the two cancels the
+ *           machine's drift (emulated clocks, frequency changes).
  * @setup: allocate @state; return -ENOTSUP/-ENODEV with @why filled to
  *         skip the case (e.g. the running variant lacks the feature), any
  *         other negative errno to fail it.
@@ -96,6 +100,7 @@ struct vpb_case {
 	int (*op)(void *state);
 	int (*verify)(void *state, struct vpb_sample *s);
 	void (*teardown)(void *state);
+	int (*control)(void *dev);
 };
 
 /**

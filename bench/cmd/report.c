@@ -912,12 +912,19 @@ static int write_html(struct report *rp)
 		   "Every figure's caption gives n, the spread, the harness overhead (the null "
 		   "loop, same batch) and the clock.</p>\n");
 
+	fprintf(f, "<h2>Contents</h2>\n<ul>\n");
+	for (i = 0; i < ARRAY_SIZE(sections); i++)
+		fprintf(f, "<li><a href=\"#%s\">%s</a></li>\n", sections[i][0], sections[i][1]);
+	fprintf(f, "<li><a href=\"#tables\">Summary tables</a></li>\n<li><a href=\"#missing\">"
+		   "Skipped, failed and missing</a></li>\n<li><a href=\"summary.md\">summary.md"
+		   "</a> (plain text, for mailing lists)</li>\n</ul>\n");
+
 	fprintf(f, "<h2>Run</h2>\n<table>\n");
 	html_kv(f, "run id", rp->r.id);
 	html_kv(f, "status", rs_str(rp->r.run, "status"));
 	html_kv(f, "command", rs_str(rp->r.run, "command"));
 	html_kv(f, "harness revision", rs_str(rp->r.run, "harness_revision"));
-	html_kv(f, "start / end", rs_str(rp->r.run, "start_time"));
+	html_kv(f, "start", rs_str(rp->r.run, "start_time"));
 	html_kv(f, "end", rs_str(rp->r.run, "end_time"));
 	html_kv(f, "reference variant", rp->r.reference);
 	x = json_object_get(rp->r.run, "clock");
@@ -927,6 +934,15 @@ static int write_html(struct report *rp)
 	html_kv(f, "clock read overhead", buf);
 	snprintf(buf, sizeof(buf), "%.1f ns", rs_num(x, "resolution_ns"));
 	html_kv(f, "clock resolution", buf);
+	snprintf(path, sizeof(path), "%s/vm.json", rp->r.dir);
+	if (!access(path, R_OK)) { /* the QEMU launcher's stage timings */
+		json_t *vm = results_load_json(path), *vmflat = json_object();
+
+		rs_flatten(vm, "vm", vmflat);
+		json_object_foreach(vmflat, k, c) html_kv(f, k, json_string_value(c));
+		json_decref(vmflat);
+		json_decref(vm);
+	}
 	fprintf(f, "</table>\n");
 
 	fprintf(f, "<h2>Platform identity</h2>\n<table>\n");
@@ -944,13 +960,6 @@ static int write_html(struct report *rp)
 	rs_flatten(x, "", flat);
 	json_object_foreach(flat, k, c) html_kv(f, k, json_string_value(c));
 	fprintf(f, "</table>\n");
-
-	fprintf(f, "<h2>Contents</h2>\n<ul>\n");
-	for (i = 0; i < ARRAY_SIZE(sections); i++)
-		fprintf(f, "<li><a href=\"#%s\">%s</a></li>\n", sections[i][0], sections[i][1]);
-	fprintf(f, "<li><a href=\"#tables\">Summary tables</a></li>\n<li><a href=\"#missing\">"
-		   "Skipped, failed and missing</a></li>\n<li><a href=\"summary.md\">summary.md"
-		   "</a> (plain text, for mailing lists)</li>\n</ul>\n");
 
 	for (i = 0; i < ARRAY_SIZE(sections); i++) {
 		size_t j, n = 0;

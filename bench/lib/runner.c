@@ -42,7 +42,7 @@ struct series {
 	const struct vpb_case *c;
 	char device[16];
 	char variant[32];
-	char point[24];	  /* threaded cases: "t<threads>" */
+	char point[24];	    /* threaded cases: "t<threads>" */
 	json_t *point_info; /* threaded cases: placement, cpus, ops/s */
 	unsigned int round;
 	unsigned int batch;
@@ -118,19 +118,18 @@ static json_t *counters_json(struct pmu_set *ps, double nops)
 		json_object_set_new(j, vals[i].name,
 				    json_pack("{s:f, s:f, s:f}", "per_op", vals[i].scaled / nops,
 					      "scaled", vals[i].scaled, "running_pct",
-					      vals[i].time_enabled
-						      ? 100.0 * vals[i].time_running /
-								vals[i].time_enabled
-						      : 0.0));
+					      vals[i].time_enabled ? 100.0 * vals[i].time_running /
+									     vals[i].time_enabled
+								   : 0.0));
 	return j;
 }
 
 static void note(json_t *arr, const struct series *se, const char *why)
 {
-	json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "suite",
-					     se->suite->name, "case", se->c->name, "device",
-					     se->device, "variant", se->variant, "round", se->round,
-					     "reason", why));
+	json_array_append_new(arr,
+			      json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "suite", se->suite->name,
+					"case", se->c->name, "device", se->device, "variant",
+					se->variant, "round", se->round, "reason", why));
 }
 
 /* Measure one case; the series is kept whatever happens. */
@@ -200,6 +199,9 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 		}
 		ret = time_batches(&r->clock, c->op, state, se->batch, 1, &v);
 		s->value = v;
+		if (!ret && c->control)
+			ret = time_batches(&r->clock, c->control, env->dev, se->batch, 1,
+					   &s->extra[0]);
 		if (ret) {
 			s->valid = false;
 			snprintf(s->why, sizeof(s->why), "op: %s", strerror(-ret));
@@ -264,8 +266,8 @@ static void measure_threaded(struct run *r, struct vpb_env *env, const struct se
 		return;
 	}
 	n = workers_thread_counts(r->o->threads,
-				  (unsigned int)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU), counts,
-				  ARRAY_SIZE(counts), why, sizeof(why));
+				  (unsigned int)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU),
+				  counts, ARRAY_SIZE(counts), why, sizeof(why));
 	hwloc_topology_destroy(topo);
 	if (n < 0) {
 		note(r->failed, tmpl, why);
@@ -324,7 +326,7 @@ static void run_suite(struct run *r, const struct vpb_suite *su, const char *var
 	}
 	for (unsigned int d = 0; d < ndev && !runner_stop; d++) {
 		struct vfio_dev dev;
-		struct vpb_env env = { .opts = o, .variant = variant, .clock = &r->clock };
+		struct vpb_env env = {.opts = o, .variant = variant, .clock = &r->clock};
 
 		if (su->needs_device) {
 			char why[256] = "";
@@ -332,10 +334,10 @@ static void run_suite(struct run *r, const struct vpb_suite *su, const char *var
 
 			if (ret) {
 				vpb_err("%s", why);
-				json_array_append_new(
-					r->failed, json_pack("{s:s, s:s, s:s, s:s}", "suite", su->name,
-							     "device", o->devices[d], "variant",
-							     variant, "reason", why));
+				json_array_append_new(r->failed,
+						      json_pack("{s:s, s:s, s:s, s:s}", "suite",
+								su->name, "device", o->devices[d],
+								"variant", variant, "reason", why));
 				continue;
 			}
 			env.bdf = dev.bdf;
@@ -378,8 +380,12 @@ static bool same_case(const struct series *a, const struct series *b)
 	       !strcmp(a->point, b->point);
 }
 
-/* Valid values of one variant of a case, pooled over rounds. */
-static double *pool(const struct run *r, const struct series *key, const char *variant, size_t *n)
+/*
+ * Valid values of one variant of a case, pooled over rounds; with @ratio,
+ * each value divided by its paired control (cases with a control).
+ */
+static double *pool_values(const struct run *r, const struct series *key, const char *variant,
+			   size_t *n, bool ratio)
 {
 	double *v = NULL;
 	size_t cnt = 0, cap = 0;
@@ -398,11 +404,16 @@ static double *pool(const struct run *r, const struct series *key, const char *v
 				if (!v)
 					abort();
 			}
-			v[cnt++] = se->s[j].value;
+			v[cnt++] = ratio ? se->s[j].value / se->s[j].extra[0] : se->s[j].value;
 		}
 	}
 	*n = cnt;
 	return v;
+}
+
+static double *pool(const struct run *r, const struct series *key, const char *variant, size_t *n)
+{
+	return pool_values(r, key, variant, n, false);
 }
 
 static void file_stem(const struct series *se, char *buf, size_t len)
@@ -511,11 +522,11 @@ static json_t *distribution(const double *vals, size_t n, uint64_t seed)
 	welford_init(&w);
 	for (size_t i = 0; i < n; i++)
 		welford_add(&w, x[i]);
-	j = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "n", (json_int_t)n,
-		      "median", stats_quantile_sorted(x, n, 0.5), "p90",
-		      stats_quantile_sorted(x, n, 0.9), "p99", stats_quantile_sorted(x, n, 0.99),
-		      "p999", stats_quantile_sorted(x, n, 0.999), "min", x[0], "max", x[n - 1],
-		      "mean", w.mean, "stddev", n > 1 ? welford_stddev(&w) : 0.0);
+	j = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "n", (json_int_t)n, "median",
+		      stats_quantile_sorted(x, n, 0.5), "p90", stats_quantile_sorted(x, n, 0.9),
+		      "p99", stats_quantile_sorted(x, n, 0.99), "p999",
+		      stats_quantile_sorted(x, n, 0.999), "min", x[0], "max", x[n - 1], "mean",
+		      w.mean, "stddev", n > 1 ? welford_stddev(&w) : 0.0);
 	if (!stats_bootstrap_median_ci(x, n, 0.95, 1000, seed, &ci))
 		json_object_set_new(j, "median_ci95", json_pack("[f, f]", ci.lo, ci.hi));
 	free(x);
@@ -537,9 +548,37 @@ static json_t *shift(const double *ref, size_t nr, const double *v, size_t nv, d
 		json_object_set_new(j, "median_shift_ci95_bootstrap",
 				    json_pack("[f, f]", boot.lo, boot.hi));
 	if (!stats_mann_whitney(ref, nr, v, nv, &mwu))
-		json_object_set_new(j, "mann_whitney",
-				    json_pack("{s:f, s:f, s:f}", "u", mwu.u, "z", mwu.z, "p", mwu.p));
+		json_object_set_new(
+			j, "mann_whitney",
+			json_pack("{s:f, s:f, s:f}", "u", mwu.u, "z", mwu.z, "p", mwu.p));
 	return j;
+}
+
+/*
+ * Cases with a paired control: the distribution of value / control, and its
+ * shift against the reference's, which cancel drift common to both.
+ */
+static void add_ratio(const struct run *r, const struct series *key, const char *variant,
+		      const char *ref, json_t *dist, json_t *cmp)
+{
+	size_t n, nref;
+	double *v = pool_values(r, key, variant, &n, true);
+	double *rv = pool_values(r, key, ref, &nref, true);
+
+	json_object_set_new(dist, "ratio_to_control", distribution(v, n, r->o->seed));
+	if (nref && strcmp(variant, ref)) {
+		double *tmp = malloc(nref * sizeof(*tmp));
+		json_t *c = json_object_get(cmp, variant);
+
+		memcpy(tmp, rv, nref * sizeof(*tmp));
+		if (c)
+			json_object_set_new(
+				c, "ratio",
+				shift(rv, nref, v, n, stats_median(tmp, nref), r->o->seed));
+		free(tmp);
+	}
+	free(v);
+	free(rv);
 }
 
 static json_t *case_summary(const struct run *r, const struct series *key,
@@ -589,8 +628,8 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 					 se->s[j].state[0] ? se->s[j].state : "-",
 					 se->s[j].valid ? "valid" : "invalid");
 				c = json_object_get(states, k);
-				json_object_set_new(states, k,
-						    json_integer(c ? json_integer_value(c) + 1 : 1));
+				json_object_set_new(
+					states, k, json_integer(c ? json_integer_value(c) + 1 : 1));
 			}
 		}
 		if (!rounds) {
@@ -613,14 +652,15 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 		if (refv && nref && n && strcmp(variants[v], ref))
 			json_object_set_new(cmp, variants[v],
 					    shift(refv, nref, vals, n, ref_median, r->o->seed));
+		if (key->c->control && n)
+			add_ratio(r, key, variants[v], ref, d, cmp);
 		free(vals);
 	}
 	free(refv);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:s, s:o}", "suite",
 			 key->suite->name, "case", key->c->name, "point", key->point, "device",
-			 key->device, "unit", "ns/op", "batch",
-			 key->batch, "variants", vj, "states", states, "reference", ref,
-			 "vs_reference", cmp);
+			 key->device, "unit", "ns/op", "batch", key->batch, "variants", vj,
+			 "states", states, "reference", ref, "vs_reference", cmp);
 }
 
 static int write_outputs(struct run *r, const char *const *variants, size_t nvar)
@@ -687,8 +727,8 @@ static json_t *opts_json(const struct vpb_opts *o)
 			 o->cycles, "dwell_ns", (json_int_t)o->dwell_ns, "state_timeout_ns",
 			 (json_int_t)o->state_timeout_ns, "expect", o->expect, "breakdown",
 			 o->breakdown, "threads", o->threads, "placement", o->placement,
-			 "duration_ns", (json_int_t)o->duration_ns, "keep_samples",
-			 o->keep_samples, "seed", (json_int_t)o->seed);
+			 "duration_ns", (json_int_t)o->duration_ns, "keep_samples", o->keep_samples,
+			 "seed", (json_int_t)o->seed);
 }
 
 static int write_run_json(struct run *r, json_t *base, const char *status)
@@ -770,8 +810,8 @@ static int write_platform(struct run *r, json_t *ident)
 
 int runner_run(const struct vpb_opts *o, const char *cmdline)
 {
-	struct run r = { .o = o, .skipped = json_array(), .failed = json_array() };
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct run r = {.o = o, .skipped = json_array(), .failed = json_array()};
+	struct sigaction sa = {.sa_handler = on_signal};
 	const char *variants[VPB_MAX_LIST];
 	size_t nvar = 0;
 	char err[256] = "", start[32], dma[64], cur[64] = "none";
@@ -837,15 +877,15 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 				char why[512] = "";
 				uint64_t t0 = clock_mono_ns();
 
-				ret = modules_load_variant(&o->variants[v], (char(*)[16])o->devices,
-							   o->ndevices, !strcmp(o->iommu, "noiommu"),
-							   why, sizeof(why));
+				ret = modules_load_variant(
+					&o->variants[v], (char(*)[16])o->devices, o->ndevices,
+					!strcmp(o->iommu, "noiommu"), why, sizeof(why));
 				if (ret) {
 					vpb_err("variant %s: %s", variants[v], why);
-					json_array_append_new(r.failed,
-							      json_pack("{s:s, s:i, s:s}", "variant",
-									variants[v], "round", round,
-									"reason", why));
+					json_array_append_new(
+						r.failed,
+						json_pack("{s:s, s:i, s:s}", "variant", variants[v],
+							  "round", round, "reason", why));
 					continue;
 				}
 				json_array_append_new(json_object_get(base, "variants"),
@@ -871,8 +911,8 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 	json_object_set_new(base, "failed", json_incref(r.failed));
 	json_object_set_new(base, "skipped", json_incref(r.skipped));
 	write_run_json(&r, base,
-		       runner_stop ? "interrupted"
-		       : code == VPB_EXIT_OK ? "complete"
+		       runner_stop	       ? "interrupted"
+		       : code == VPB_EXIT_OK   ? "complete"
 		       : code == VPB_EXIT_SKIP ? "skipped"
 					       : "failed");
 	vpb_info("run %s: %s (%u cases measured, %zu skipped, %zu failed)", r.run_id,

@@ -45,8 +45,7 @@ static int op_get_info(void *state)
 static int op_region_info(void *state)
 {
 	struct vfio_dev *d = state;
-	struct vfio_region_info reg = { .argsz = sizeof(reg),
-					.index = VFIO_PCI_CONFIG_REGION_INDEX };
+	struct vfio_region_info reg = {.argsz = sizeof(reg), .index = VFIO_PCI_CONFIG_REGION_INDEX};
 
 	return ioctl(d->device_fd, VFIO_DEVICE_GET_REGION_INFO, &reg) ? -errno : 0;
 }
@@ -54,7 +53,7 @@ static int op_region_info(void *state)
 static int op_irq_info(void *state)
 {
 	struct vfio_dev *d = state;
-	struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = VFIO_PCI_INTX_IRQ_INDEX };
+	struct vfio_irq_info irq = {.argsz = sizeof(irq), .index = VFIO_PCI_INTX_IRQ_INDEX};
 
 	return ioctl(d->device_fd, VFIO_DEVICE_GET_IRQ_INFO, &irq) ? -errno : 0;
 }
@@ -79,6 +78,9 @@ static int op_control(void *state)
 {
 	return __vfio_control(state);
 }
+
+/* Every loop case is timed beside the control, batch for batch. */
+#define WITH_CONTROL .control = op_control, .extra = {"control_ns", NULL}
 
 /* feature-probe: PROBE the running variant's low-power feature. */
 struct probe_state {
@@ -125,11 +127,11 @@ static int set_irqs(struct vfio_dev *d, uint32_t flags, uint32_t count, int32_t 
 	struct {
 		struct vfio_irq_set s;
 		int32_t fd;
-	} buf = { .s = { .argsz = sizeof(buf.s) + (count ? sizeof(int32_t) : 0),
-			 .flags = flags,
-			 .index = VFIO_PCI_INTX_IRQ_INDEX,
-			 .count = count },
-		  .fd = fd };
+	} buf = {.s = {.argsz = sizeof(buf.s) + (count ? sizeof(int32_t) : 0),
+		       .flags = flags,
+		       .index = VFIO_PCI_INTX_IRQ_INDEX,
+		       .count = count},
+		 .fd = fd};
 
 	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD))
 		buf.s.argsz = sizeof(buf.s);
@@ -266,29 +268,65 @@ static void teardown_lp(void *state)
 }
 
 static const struct vpb_case ioctl_cases[] = {
-	{ .name = "get-info", .help = "VFIO_DEVICE_GET_INFO", .setup = setup_dev,
-	  .op = op_get_info },
-	{ .name = "region-info", .help = "VFIO_DEVICE_GET_REGION_INFO (config region)",
-	  .setup = setup_dev, .op = op_region_info },
-	{ .name = "irq-info", .help = "VFIO_DEVICE_GET_IRQ_INFO (INTx)", .setup = setup_dev,
-	  .op = op_irq_info },
-	{ .name = "intx-unmask", .help = "VFIO_DEVICE_SET_IRQS unmask INTx: the interrupt hot path",
-	  .setup = setup_intx, .op = op_intx_unmask, .teardown = teardown_intx },
-	{ .name = "feature-probe", .help = "VFIO_DEVICE_FEATURE PROBE of the low-power feature",
-	  .setup = setup_probe, .op = op_probe, .teardown = free },
-	{ .name = "unknown", .help = "an ioctl vfio does not know: wrapper + dispatch only",
-	  .setup = setup_dev, .op = op_unknown },
-	{ .name = "config-read", .help = "4-byte pread of config space (vfio_pci_rw)",
-	  .setup = setup_dev, .op = op_config_read },
-	{ .name = "get-info-lp", .help = "VFIO_DEVICE_GET_INFO while engaged: resume + re-suspend",
-	  .cycle = true, .batch = 1, .setup = setup_lp, .prepare = prepare_lp, .op = op_get_info_lp,
-	  .verify = verify_lp, .teardown = teardown_lp },
-	{ .name = "config-read-lp", .help = "config space pread while engaged: resume + re-suspend",
-	  .cycle = true, .batch = 1, .setup = setup_lp, .prepare = prepare_lp,
-	  .op = op_config_read_lp, .verify = verify_lp, .teardown = teardown_lp },
-	{ .name = "container-ioctl",
-	  .help = "control: container/iommufd ioctl, never touches the usage count",
-	  .setup = setup_dev, .op = op_control },
+	{.name = "get-info",
+	 .help = "VFIO_DEVICE_GET_INFO",
+	 .setup = setup_dev,
+	 .op = op_get_info,
+	 WITH_CONTROL},
+	{.name = "region-info",
+	 .help = "VFIO_DEVICE_GET_REGION_INFO (config region)",
+	 .setup = setup_dev,
+	 .op = op_region_info,
+	 WITH_CONTROL},
+	{.name = "irq-info",
+	 .help = "VFIO_DEVICE_GET_IRQ_INFO (INTx)",
+	 .setup = setup_dev,
+	 .op = op_irq_info,
+	 WITH_CONTROL},
+	{.name = "intx-unmask",
+	 .help = "VFIO_DEVICE_SET_IRQS unmask INTx: the interrupt hot path",
+	 .setup = setup_intx,
+	 .op = op_intx_unmask,
+	 .teardown = teardown_intx,
+	 WITH_CONTROL},
+	{.name = "feature-probe",
+	 .help = "VFIO_DEVICE_FEATURE PROBE of the low-power feature",
+	 .setup = setup_probe,
+	 .op = op_probe,
+	 .teardown = free,
+	 WITH_CONTROL},
+	{.name = "unknown",
+	 .help = "an ioctl vfio does not know: wrapper + dispatch only",
+	 .setup = setup_dev,
+	 .op = op_unknown,
+	 WITH_CONTROL},
+	{.name = "config-read",
+	 .help = "4-byte pread of config space (vfio_pci_rw)",
+	 .setup = setup_dev,
+	 .op = op_config_read,
+	 WITH_CONTROL},
+	{.name = "get-info-lp",
+	 .help = "VFIO_DEVICE_GET_INFO while engaged: resume + re-suspend",
+	 .cycle = true,
+	 .batch = 1,
+	 .setup = setup_lp,
+	 .prepare = prepare_lp,
+	 .op = op_get_info_lp,
+	 .verify = verify_lp,
+	 .teardown = teardown_lp},
+	{.name = "config-read-lp",
+	 .help = "config space pread while engaged: resume + re-suspend",
+	 .cycle = true,
+	 .batch = 1,
+	 .setup = setup_lp,
+	 .prepare = prepare_lp,
+	 .op = op_config_read_lp,
+	 .verify = verify_lp,
+	 .teardown = teardown_lp},
+	{.name = "container-ioctl",
+	 .help = "control: container/iommufd ioctl, never touches the usage count",
+	 .setup = setup_dev,
+	 .op = op_control},
 };
 
 const struct vpb_suite suite_ioctl = {
