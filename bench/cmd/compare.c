@@ -276,7 +276,7 @@ static void print_text(const json_t *res)
 	printf("shift = Hodges-Lehmann of new - base with its 95 %% Moses CI; p = Mann-Whitney;\n"
 	       "threshold %.2f %% of the base median, alpha %g\n\n",
 	       rs_num(res, "threshold_pct"), rs_num(res, "alpha"));
-	printf("%-36s %-20s %6s %11s %11s %10s %8s %-23s %8s  %s\n", "case", "variant", "n",
+	printf("%-36s %-20s %11s %11s %11s %10s %8s %-23s %8s  %s\n", "case", "variant", "n",
 	       "base med", "new med", "shift", "%", "95% CI", "p", "verdict");
 	json_array_foreach(json_object_get(res, "cases"), i, c)
 	{
@@ -306,8 +306,8 @@ static void print_text(const json_t *res)
 			snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
 			snprintf(p, sizeof(p), "%.2g", rs_num(c, "p"));
 		}
-		printf("%-36s %-20s %6s %11s %11s %10s %8s %-23s %8s  %s\n", label, var, nn, bm, nm,
-		       sh, pct, ci, p, rs_str(c, "verdict"));
+		printf("%-36s %-20s %11s %11s %11s %10s %8s %-23s %8s  %s\n", label, var, nn, bm,
+		       nm, sh, pct, ci, p, rs_str(c, "verdict"));
 	}
 	c = json_object_get(res, "counts");
 	printf("\n%lld regressed, %lld improved, %lld unchanged, %lld insufficient data\n",
