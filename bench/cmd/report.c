@@ -589,12 +589,14 @@ static void history_figures(struct report *rp)
 			snprintf(runs[i].id, sizeof(runs[i].id), "%s", rp->r.id);
 			continue;
 		}
-		vpb_quiet = true;
-		rs_load(dir, &runs[i]); /* problems of other runs: noted below */
-		vpb_quiet = false;
-		if (json_array_size(runs[i].problems))
-			missing(rp, "history: run %s: %s", ids[i],
-				json_string_value(json_array_get(runs[i].problems, 0)));
+		rs_load(dir, &runs[i]);			 /* problems of other runs: noted below */
+		if (json_array_size(runs[i].problems)) { /* already named on stderr */
+			char buf[1200];
+
+			snprintf(buf, sizeof(buf), "history: run %s: %s", ids[i],
+				 json_string_value(json_array_get(runs[i].problems, 0)));
+			json_array_append_new(rp->missing, json_string(buf));
+		}
 	}
 	json_array_foreach(json_object_get(rp->r.summary, "cases"), i, c)
 	{
