@@ -436,39 +436,13 @@ static int tfs_write(const char *rel, const char *val)
 	return sysfs_write_str(path, val);
 }
 
-/*
- * A write that replaces rather than appends: tracefs clears the trace
- * buffer, set_ftrace_filter and the pid lists when the file is opened with
- * O_TRUNC, which sysfs_write_str() does not do. The path still resolves
- * through sysfs_path(), under the sysfs root.
- */
+/* A write that replaces rather than appends (clears buffers and lists). */
 static int tfs_replace(const char *rel, const char *val)
 {
-	char path[192], real[4352];
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd, ret;
+	char path[192];
 
 	tfs(path, sizeof(path), rel);
-	ret = sysfs_path(path, real, sizeof(real));
-	if (ret)
-		return ret;
-	fd = open(real, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = 0;
-	if (len) {
-		do {
-			n = write(fd, val, len);
-		} while (n < 0 && errno == EINTR);
-		if (n < 0)
-			ret = -errno;
-		else if ((size_t)n != len)
-			ret = -EIO;
-	}
-	if (close(fd) && !ret)
-		ret = -errno;
-	return ret;
+	return sysfs_replace_str(path, val);
 }
 
 /* The word in [brackets] of trace_clock, e.g. "local". */

@@ -252,15 +252,17 @@ bool sysfs_is_dir(const char *path)
 	return stat(full, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int sysfs_write_str(const char *path, const char *val)
+static int write_flags(const char *path, const char *val, int flags)
 {
 	size_t len = strlen(val);
-	ssize_t n;
+	ssize_t n = 0;
 	int fd, ret = 0;
 
-	fd = open_rel(path, O_WRONLY);
+	fd = open_rel(path, O_WRONLY | flags);
 	if (fd < 0)
 		return fd;
+	if (!len)
+		goto out;
 	do {
 		n = write(fd, val, len);
 	} while (n < 0 && errno == EINTR);
@@ -268,9 +270,20 @@ int sysfs_write_str(const char *path, const char *val)
 		ret = -errno;
 	else if ((size_t)n != len)
 		ret = -EIO;
+out:
 	if (close(fd) && !ret)
 		ret = -errno;
 	return ret;
+}
+
+int sysfs_write_str(const char *path, const char *val)
+{
+	return write_flags(path, val, 0);
+}
+
+int sysfs_replace_str(const char *path, const char *val)
+{
+	return write_flags(path, val, O_TRUNC);
 }
 
 ssize_t sysfs_read_bin(const char *path, void *buf, size_t len)

@@ -127,6 +127,14 @@ int sysfs_write_str(const char *path, const char *val);
 ssize_t sysfs_read_bin(const char *path, void *buf, size_t len);
 
 /**
+ * sysfs_replace_str() - as sysfs_write_str(), but the file is opened with
+ * O_TRUNC: tracefs clears the trace buffer, set_ftrace_filter and the pid
+ * lists only then. An empty @val just truncates.
+ * Return: 0, -errno, or -EIO on a short write.
+ */
+int sysfs_replace_str(const char *path, const char *val);
+
+/**
  * sysfs_read_all() - read a whole file of unknown size (procfs reports 0).
  * @path: absolute path.
  * @out: receives a malloc'ed buffer, NUL-terminated (the NUL is not counted);

@@ -30,7 +30,7 @@ int trace_rpm_start(const char *event, const char *name, char *why, size_t len)
 	snprintf(filter, sizeof(filter), "name == \"%s\"", name);
 	ret = event_write(event, "filter", filter);
 	if (!ret)
-		ret = sysfs_write_str(TRACEFS "/trace", "");
+		ret = sysfs_replace_str(TRACEFS "/trace", "");
 	if (!ret)
 		ret = event_write(event, "enable", "1");
 	if (ret)

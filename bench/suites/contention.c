@@ -1,13 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * contention: every ioctl on a device writes two cache lines all CPUs share
- * (dev->power.usage_count and dev->power.lock). T threads, placed by
- * --placement, issue VFIO_DEVICE_GET_INFO on one device for --duration;
- * lib/workers.c runs the loop, once per thread count of --threads.
+ * (dev->power.usage_count, an atomic inc/dec, and dev->power.lock, taken
+ * with spin_lock_irqsave in the get). T threads, placed by --placement,
+ * issue VFIO_DEVICE_GET_INFO on one device for --duration; lib/workers.c
+ * runs the loop, once per thread count of --threads.
  *
- * shared-fd      every thread on the one device fd
- * fd-per-thread  every thread on its own fd of the same device (group API)
- * container      control: the container/iommufd ioctl, no usage count
+ * shared-fd      every thread on the one device fd (env->dev). In a
+ *                multi-threaded process every ioctl also takes a reference
+ *                on the shared struct file (fdget -> f_count), a third
+ *                shared line.
+ * fd-per-thread  every thread on its own fd of the same device, from a
+ *                second VFIO_GROUP_GET_DEVICE_FD on the group (the group
+ *                path allows a device to be opened more than once; the
+ *                cdev/iommufd path does not, so the case skips there). The
+ *                file reference is per thread; the usage count and the
+ *                power lock are still shared: shared-fd minus fd-per-thread
+ *                is the file's share of the contention.
+ * container      control: VFIO_CHECK_EXTENSION on the container (IOMMU_OPTION
+ *                on the iommufd) from every thread: an ioctl on one shared
+ *                file that never touches the device's usage count.
  * One device per thread (no shared usage count at all) needs several devices
  * in one case and is not a case here: run shared-fd on each device instead.
  */
@@ -24,8 +36,10 @@
 
 static int setup_shared(struct vpb_env *env, void **state, char *why, size_t len)
 {
-	(void)why;
-	(void)len;
+	if (!env->dev) {
+		snprintf(why, len, "no device");
+		return -ENODEV;
+	}
 	*state = env->dev;
 	return 0;
 }
@@ -42,11 +56,15 @@ static int op_control(void *state)
 	return __vfio_control(state);
 }
 
-/* fd-per-thread: a copy of the device with its own device fd. */
+/* fd-per-thread: a copy of the device with its own device fd (closed by teardown). */
 static int setup_own_fd(struct vpb_env *env, void **state, char *why, size_t len)
 {
 	struct vfio_dev *d;
 
+	if (!env->dev) {
+		snprintf(why, len, "no device");
+		return -ENODEV;
+	}
 	if (env->dev->group_fd < 0) {
 		snprintf(why, len, "fd-per-thread needs the group API (--iommu type1 or noiommu)");
 		return -ENOTSUP;
@@ -75,10 +93,11 @@ static void teardown_own_fd(void *state)
 	free(d);
 }
 
-#define TCASE(n, h, s, o, t)                                                                   \
-	{                                                                                      \
-		.name = n, .help = h, .threaded = true, .batch = 1,                            \
-		.extra = { "thread", "cpu", "ops", NULL }, .setup = s, .op = o, .teardown = t  \
+#define TCASE(n, h, s, o, t)                                                                       \
+	{                                                                                          \
+		.name = n, .help = h, .threaded = true, .batch = 1,                                \
+		.extra = {"thread", "cpu", "ops", "interval", NULL}, .setup = s, .op = o,          \
+		.teardown = t                                                                      \
 	}
 
 static const struct vpb_case contention_cases[] = {
