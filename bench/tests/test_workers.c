@@ -347,6 +347,8 @@ static json_t *measure_and_check(unsigned int t)
 			assert_true(json_is_string(c) && json_string_length(c) > 0);
 	}
 	assert_true(fabs(num(pt, "ops_per_s") - sum_rate) <= 1e-9 * sum_rate + 1e-9);
+	if (getenv("VPB_TEST_VERBOSE")) /* to look at a point */
+		json_dumpf(pt, stderr, JSON_INDENT(1) | JSON_REAL_PRECISION(6));
 	free(s);
 	return pt;
 }
