@@ -415,6 +415,10 @@ int workers_measure(struct vpb_env *env, const struct vpb_case *c, unsigned int 
 	ret = topo_policy_parse(env->opts->placement, &pol, why, len);
 	if (ret)
 		return ret;
+	if (pol.kind == TOPO_DEVICE_LOCAL && !env->bdf) {
+		snprintf(why, len, "placement '%s' needs a device", pol.name);
+		return -EINVAL;
+	}
 	if (posix_memalign((void **)&sh, 64, sizeof(*sh)))
 		return -ENOMEM;
 	memset(sh, 0, sizeof(*sh));

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,13 +141,15 @@ static void test_placement_cpus(void **state)
 struct dummy {
 	uint64_t count; /* every op, warm-up included */
 	unsigned int serial;
+	int cpu;	/* where setup ran: the thread is bound before it */
 	int fail_after; /* op returns -EIO after this many calls; 0 = never */
 };
 
 #define MAXT 8
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dummy *reg[MAXT];
-static uint64_t reg_count[MAXT];
+#define MAXCPU 1024
+static uint64_t count_by_cpu[MAXCPU]; /* the op count of the thread on each cpu */
 static unsigned int nsetup, nteardown;
 static int setup_fail_at;  /* the setup call (1-based) that returns -ENOTSUP; 0 = none */
 static int op_fail_serial; /* the thread (setup serial, 1-based) whose op fails; 0 = none */
@@ -154,7 +157,7 @@ static int op_fail_serial; /* the thread (setup serial, 1-based) whose op fails;
 static void reg_reset(void)
 {
 	memset(reg, 0, sizeof(reg));
-	memset(reg_count, 0, sizeof(reg_count));
+	memset(count_by_cpu, 0, sizeof(count_by_cpu));
 	nsetup = nteardown = 0;
 	setup_fail_at = 0;
 	op_fail_serial = 0;
@@ -177,6 +180,8 @@ static int dummy_setup(struct vpb_env *env, void **state, char *why, size_t len)
 		return ret;
 	d = calloc(1, sizeof(*d));
 	assert_non_null(d);
+	d->cpu = sched_getcpu();
+	assert_true(d->cpu >= 0 && d->cpu < MAXCPU);
 	pthread_mutex_lock(&reg_lock);
 	d->serial = nsetup;
 	if ((int)d->serial == op_fail_serial)
@@ -204,7 +209,7 @@ static void dummy_teardown(void *state)
 
 	pthread_mutex_lock(&reg_lock);
 	nteardown++;
-	reg_count[d->serial - 1] = d->count;
+	count_by_cpu[d->cpu] = d->count;
 	reg[d->serial - 1] = NULL;
 	pthread_mutex_unlock(&reg_lock);
 	free(d);
@@ -318,10 +323,15 @@ static json_t *measure_and_check(unsigned int t)
 			ns += p->value * p->extra[2];
 			all_valid &= p->valid;
 		}
-		/* every thread ran: its op counted (warm-up included) at least the
-		 * measured operations */
-		assert_true(reg_count[i] > 0);
-		assert_true((double)reg_count[i] >= ops);
+		/* every thread ran on its cpu (setup ran there, after the binding):
+		 * its op counted (warm-up included) at least the measured operations */
+		{
+			json_int_t cpu = json_integer_value(json_array_get(cpus, i));
+
+			assert_true(cpu >= 0 && cpu < MAXCPU);
+			assert_true(count_by_cpu[cpu] > 0);
+			assert_true((double)count_by_cpu[cpu] >= ops);
+		}
 		/* thread_ops_per_s = the thread's measured ops / duration_s */
 		assert_true(fabs(json_number_value(json_array_get(tops, i)) - ops / secs) <=
 			    1e-9 * (ops / secs) + 1e-9);
