@@ -18,8 +18,12 @@
  *                power lock are still shared: shared-fd minus fd-per-thread
  *                is the file's share of the contention.
  * container      control: VFIO_CHECK_EXTENSION on the container (IOMMU_OPTION
- *                on the iommufd) from every thread: an ioctl on one shared
- *                file that never touches the device's usage count.
+ *                GET on the iommufd) from every thread: an ioctl on one
+ *                shared file that never touches the device's usage count or
+ *                power lock. Not free of shared writes: the file reference,
+ *                and on the container down_read(&container->group_lock), an
+ *                atomic on one more shared line (6.12 drivers/vfio/container.c);
+ *                the iommufd GET reads ictx->account_mode without a lock.
  * One device per thread (no shared usage count at all) needs several devices
  * in one case and is not a case here: run shared-fd on each device instead.
  */
