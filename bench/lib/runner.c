@@ -258,17 +258,11 @@ static void measure_threaded(struct run *r, struct vpb_env *env, const struct se
 {
 	unsigned int counts[32];
 	char why[256] = "";
-	hwloc_topology_t topo;
-	int n;
+	int n = workers_placement_cpus(NULL, r->o->placement, env->bdf, why, sizeof(why));
 
-	if (topo_init(&topo, NULL, false)) {
-		note(r->failed, tmpl, "hwloc cannot load this machine's topology");
-		return;
-	}
-	n = workers_thread_counts(r->o->threads,
-				  (unsigned int)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU),
-				  counts, ARRAY_SIZE(counts), why, sizeof(why));
-	hwloc_topology_destroy(topo);
+	if (n >= 0)
+		n = workers_thread_counts(r->o->threads, (unsigned int)n, counts,
+					  ARRAY_SIZE(counts), why, sizeof(why));
 	if (n < 0) {
 		note(r->failed, tmpl, why);
 		return;
