@@ -11,7 +11,7 @@ jobs=$(nproc)
 for cfg in "build:-DVPB_SANITIZE=OFF" "build-asan:-DVPB_SANITIZE=ON"; do
 	dir=${cfg%%:*}
 	echo "== unit tests ($dir)"
-	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cfg#*:}" >/dev/null
+	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVPB_TESTS=ON "${cfg#*:}" >/dev/null
 	cmake --build "$dir" -j"$jobs" >/dev/null
 	(cd "$dir" && ctest --output-on-failure -j"$jobs")
 done
