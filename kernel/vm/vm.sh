@@ -170,9 +170,14 @@ if [ -n "$job" ]; then
 	cat "$job" >>"$work/share/job.sh"
 else
 	cat >>"$work/share/job.sh" <<JOB
+# Results go to the guest's tmpfs first: no virtio-9p request (completed by
+# host threads, at host-dependent times) may land during a measurement.
 vfio-pm-bench run --suite $suites $devargs $varargs --rounds $rounds \
-	--iommu $guest_iommu --clock-label $clock --results /share/results \
+	--iommu $guest_iommu --clock-label $clock --results /tmp/results \
 	--platform-id qemu-q35-tcg-$clock --run-id $run_id ${extra[*]:-}
+rc=\$?
+cp -r /tmp/results /share/ || rc=1
+exit \$rc
 JOB
 fi
 
@@ -188,7 +193,8 @@ if [ "$iommu" = intel-iommu ]; then
 	cmdline_iommu="intel_iommu=on"
 fi
 qemu=(qemu-system-x86_64 -M q35 "${accel[@]}" -m "$memory" -nodefaults -no-user-config
-	-display none -serial stdio -no-reboot
+	-display none -serial file:"$work/console.log" -no-reboot
+	-rtc base=2026-01-01T00:00:00,clock=vm
 	-kernel "$BZIMAGE" -initrd "$work/initramfs.cpio.gz"
 	-append "console=ttyS0 panic=-1 nokaslr pcie_port_pm=force $cmdline_iommu"
 	-acpitable file="$work/ssdt.aml" "${iommu_args[@]}"
@@ -202,9 +208,20 @@ s=$(date +%s.%N)
 stage "booting: ${variants//,/ } x $rounds rounds, suites $suites, clock $clock"
 console=$work/console.log
 set +e
-timeout --foreground -k 5 "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$console" |
-	grep --line-buffered -E '^(round|run |vfio-pm-bench|  [a-z]|VPB-|ok |not ok |# )' | sed -u 's/^/  [guest] /' >&2
-qrc=${PIPESTATUS[0]}
+# The console goes to a file, never a pipe: a full pipe makes QEMU's UART
+# retry on a host timer, which breaks icount's determinism. Progress lines
+# are followed from the file.
+: >"$console"
+tail -n +1 -F "$console" 2>/dev/null |
+	grep --line-buffered -E '^(round|run |vfio-pm-bench|  [a-z]|VPB-|ok |not ok |# )' |
+	sed -u 's/^/  [guest] /' >&2 &
+follow=$!
+timeout --foreground -k 5 "$timeout" "${qemu[@]}" </dev/null >"$work/qemu.log" 2>&1
+qrc=$?
+sleep 0.5
+kill "$follow" 2>/dev/null
+pkill -P "$follow" 2>/dev/null || true
+cat "$work/qemu.log" >>"$console"
 set -e
 mark guest "$s"
 cp "$console" "$cache/console-last.log"
