@@ -98,7 +98,7 @@ done
 t0=$(date +%s.%N)
 stage_names=() stage_secs=()
 stage() { printf '[vm %6.1fs] %s\n' "$(echo "$(date +%s.%N) - $t0" | bc)" "$*" >&2; }
-mark() { stage_names+=("$1"); stage_secs+=("$(echo "$(date +%s.%N) - $2" | bc)"); }
+mark() { stage_names+=("$1"); stage_secs+=("$(printf '%.3f' "$(echo "$(date +%s.%N) - $2" | bc)")"); }
 
 # --- build ----------------------------------------------------------------------
 s=$(date +%s.%N)
