@@ -420,19 +420,29 @@ static void file_stem(const struct series *se, char *buf, size_t len)
 		snprintf(buf + n, len - (size_t)n, ".%s", se->point);
 }
 
-static int write_samples_csv(const struct run *r, const struct series *key, const char *stem)
+/* Start a case's CSV file <stem><suffix> with its first comment line. */
+static int open_case_csv(const struct run *r, const struct series *key, const char *stem,
+			 const char *suffix, const char *what, struct results_file *rf)
 {
 	char path[1600];
-	struct results_file rf;
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/%s.csv", r->dir, stem);
-	ret = results_open(&rf, path);
+	snprintf(path, sizeof(path), "%s/%s%s", r->dir, stem, suffix);
+	ret = results_open(rf, path);
+	if (!ret)
+		fprintf(rf->f, "# vfio-pm-bench %s run %s: %s.%s%s%s%s%s, %s\n", VPB_GIT_REV,
+			r->run_id, key->suite->name, key->c->name, key->device[0] ? " on " : "",
+			key->device, key->point[0] ? " " : "", key->point, what);
+	return ret;
+}
+
+static int write_samples_csv(const struct run *r, const struct series *key, const char *stem)
+{
+	struct results_file rf;
+	int ret = open_case_csv(r, key, stem, ".csv", "one row per sample", &rf);
+
 	if (ret)
 		return ret;
-	fprintf(rf.f, "# vfio-pm-bench %s run %s: %s.%s%s%s, one row per sample\n", VPB_GIT_REV,
-		r->run_id, key->suite->name, key->c->name, key->device[0] ? " on " : "",
-		key->device);
 	fprintf(rf.f, "# value_ns: ns per operation (a batch of %u timed together); clock %s\n",
 		key->batch, clock_kind_name(r->clock.kind));
 	fprintf(rf.f, "# variant round seq value_ns valid state");
@@ -466,17 +476,11 @@ static int write_samples_csv(const struct run *r, const struct series *key, cons
 static int write_hist_csv(const struct run *r, const struct series *key, const char *stem,
 			  const char *const *variants, size_t nvar)
 {
-	char path[1600];
 	struct results_file rf;
-	int ret;
+	int ret = open_case_csv(r, key, stem, ".hist.csv", "histogram of valid samples", &rf);
 
-	snprintf(path, sizeof(path), "%s/%s.hist.csv", r->dir, stem);
-	ret = results_open(&rf, path);
 	if (ret)
 		return ret;
-	fprintf(rf.f, "# vfio-pm-bench %s run %s: %s.%s%s%s, histogram of valid samples\n",
-		VPB_GIT_REV, r->run_id, key->suite->name, key->c->name,
-		key->device[0] ? " on " : "", key->device);
 	fprintf(rf.f, "# log-linear buckets, relative width <= %.2f %%\n",
 		100.0 * hist_rel_error());
 	fprintf(rf.f, "# variant lo_ns hi_ns count\n");
