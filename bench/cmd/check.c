@@ -11,6 +11,9 @@
  *                  the device: the unsafe behaviour the wrapper exists for
  *   v4             GET/SET POWER_MANAGEMENT; GET reports EXIT, then ENTER
  *                  while engaged; GET never wakes the device (no events)
+ *   wakeref,       as upstream, but an ioctl while the device is awake does
+ *   percpu         not call into runtime PM (no rpm_resume events): a wake
+ *                  reference or a per-CPU gate reference holds it awake
  */
 #include "cmd.h"
 #include "common.h"
@@ -121,16 +124,16 @@ static void check_low_power(struct tap *t, struct vfio_dev *d, bool access_wakes
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "variant", required_argument, NULL, 'V' },
-		{ "iommu", required_argument, NULL, 'I' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"device", required_argument, NULL, 'd'},
+		{"variant", required_argument, NULL, 'V'},
+		{"iommu", required_argument, NULL, 'I'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
-	struct vpb_variant_spec v = { 0 };
+	struct vpb_variant_spec v = {0};
 	char bdf[16] = "", why[512] = "", variant[64] = "";
 	const char *iommu = "auto";
-	struct tap t = { 0 };
+	struct tap t = {0};
 	struct vfio_dev d;
 	uint32_t flags = 0;
 	int opt, ret;
@@ -198,12 +201,13 @@ int cmd_check(int argc, char **argv)
 		printf("1..%u\n", t.n);
 		return ret == -ENOENT ? VPB_EXIT_SKIP : VPB_EXIT_FAIL;
 	}
-	if (!strcmp(variant, "upstream") || !strcmp(variant, "no-get")) {
+	if (!strcmp(variant, "upstream") || !strcmp(variant, "no-get") ||
+	    !strcmp(variant, "wakeref") || !strcmp(variant, "percpu")) {
 		tap(&t, d.design == VFIO_PM_ONESHOT, "one-shot low-power features", "design %s",
 		    vfio_pm_design_name(d.design));
 		check_events(&t, &d, false, !strcmp(variant, "upstream"));
 		if (d.design == VFIO_PM_ONESHOT)
-			check_low_power(&t, &d, !strcmp(variant, "upstream"));
+			check_low_power(&t, &d, strcmp(variant, "no-get") != 0);
 	} else if (!strcmp(variant, "v4")) {
 		tap(&t, d.design == VFIO_PM_V4, "GET/SET POWER_MANAGEMENT (v4)", "design %s",
 		    vfio_pm_design_name(d.design));
