@@ -20,15 +20,15 @@ struct command {
 static int cmd_vm(int argc, char **argv);
 
 static const struct command commands[] = {
-	{ "run", "run suites on a device and store the results", cmd_run },
-	{ "list", "list the suites and their cases", cmd_list },
-	{ "platform", "print this machine's identity as JSON", cmd_platform },
-	{ "check", "check that the loaded vfio variant behaves as its design says", cmd_check },
-	{ "report", "draw a run with gnuplot: report/index.html and summary.md", cmd_report },
-	{ "compare", "compare two runs or variants: shift, CI, p, verdict", cmd_compare },
-	{ "qualify", "check a run against a spec of budgets; write a certificate", cmd_qualify },
-	{ "vm", "build the kernel variants, boot the QEMU platform, run every suite", cmd_vm },
-	{ NULL, NULL, NULL },
+	{"run", "run suites on a device and store the results", cmd_run},
+	{"list", "list the suites and their cases", cmd_list},
+	{"platform", "print this machine's identity as JSON", cmd_platform},
+	{"check", "check that the loaded vfio variant behaves as its design says", cmd_check},
+	{"report", "draw a run with gnuplot: report/index.html and summary.md", cmd_report},
+	{"compare", "compare two runs or variants: shift, CI, p, verdict", cmd_compare},
+	{"qualify", "check a run against a spec of budgets; write a certificate", cmd_qualify},
+	{"vm", "build the kernel variants, boot the QEMU platform, run every suite", cmd_vm},
+	{NULL, NULL, NULL},
 };
 
 static void usage(FILE *f)

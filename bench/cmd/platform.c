@@ -21,10 +21,10 @@ static void platform_usage(FILE *f)
 int cmd_platform(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "slug", no_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"device", required_argument, NULL, 'd'},
+		{"slug", no_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	char bdf[16] = "", err[256] = "", slug[128];
 	bool only_slug = false;

@@ -99,37 +99,37 @@ enum {
 };
 
 static const struct option run_options[] = {
-	{ "suite", required_argument, NULL, 's' },
-	{ "case", required_argument, NULL, 'c' },
-	{ "device", required_argument, NULL, 'd' },
-	{ "variant", required_argument, NULL, O_VARIANT },
-	{ "reference", required_argument, NULL, O_REFERENCE },
-	{ "iommu", required_argument, NULL, O_IOMMU },
-	{ "rounds", required_argument, NULL, 'r' },
-	{ "samples", required_argument, NULL, 'n' },
-	{ "batch", required_argument, NULL, 'b' },
-	{ "warmup", required_argument, NULL, O_WARMUP },
-	{ "clock", required_argument, NULL, O_CLOCK },
-	{ "clock-label", required_argument, NULL, O_CLOCK_LABEL },
-	{ "cpu", required_argument, NULL, O_CPU },
-	{ "events", required_argument, NULL, O_EVENTS },
-	{ "no-counters", no_argument, NULL, O_NO_COUNTERS },
-	{ "seed", required_argument, NULL, O_SEED },
-	{ "cycles", required_argument, NULL, O_CYCLES },
-	{ "dwell", required_argument, NULL, O_DWELL },
-	{ "state-timeout", required_argument, NULL, O_STATE_TIMEOUT },
-	{ "expect", required_argument, NULL, O_EXPECT },
-	{ "breakdown", no_argument, NULL, O_BREAKDOWN },
-	{ "threads", required_argument, NULL, O_THREADS },
-	{ "placement", required_argument, NULL, O_PLACEMENT },
-	{ "duration", required_argument, NULL, O_DURATION },
-	{ "results", required_argument, NULL, O_RESULTS },
-	{ "platform-id", required_argument, NULL, O_PLATFORM_ID },
-	{ "run-id", required_argument, NULL, O_RUN_ID },
-	{ "keep-samples", no_argument, NULL, O_KEEP },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{"suite", required_argument, NULL, 's'},
+	{"case", required_argument, NULL, 'c'},
+	{"device", required_argument, NULL, 'd'},
+	{"variant", required_argument, NULL, O_VARIANT},
+	{"reference", required_argument, NULL, O_REFERENCE},
+	{"iommu", required_argument, NULL, O_IOMMU},
+	{"rounds", required_argument, NULL, 'r'},
+	{"samples", required_argument, NULL, 'n'},
+	{"batch", required_argument, NULL, 'b'},
+	{"warmup", required_argument, NULL, O_WARMUP},
+	{"clock", required_argument, NULL, O_CLOCK},
+	{"clock-label", required_argument, NULL, O_CLOCK_LABEL},
+	{"cpu", required_argument, NULL, O_CPU},
+	{"events", required_argument, NULL, O_EVENTS},
+	{"no-counters", no_argument, NULL, O_NO_COUNTERS},
+	{"seed", required_argument, NULL, O_SEED},
+	{"cycles", required_argument, NULL, O_CYCLES},
+	{"dwell", required_argument, NULL, O_DWELL},
+	{"state-timeout", required_argument, NULL, O_STATE_TIMEOUT},
+	{"expect", required_argument, NULL, O_EXPECT},
+	{"breakdown", no_argument, NULL, O_BREAKDOWN},
+	{"threads", required_argument, NULL, O_THREADS},
+	{"placement", required_argument, NULL, O_PLACEMENT},
+	{"duration", required_argument, NULL, O_DURATION},
+	{"results", required_argument, NULL, O_RESULTS},
+	{"platform-id", required_argument, NULL, O_PLATFORM_ID},
+	{"run-id", required_argument, NULL, O_RUN_ID},
+	{"keep-samples", no_argument, NULL, O_KEEP},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
 };
 
 static int bad(const char *opt, const char *arg, const char *what)
@@ -185,10 +185,10 @@ static bool one_of(const char *s, const char *const *set)
 
 static int parse_and_run(int argc, char **argv, const char *cmdline)
 {
-	static const char *const clocks[] = { "auto", "tsc", "mono", NULL };
-	static const char *const labels[] = { "native", "host", "icount", NULL };
-	static const char *const iommus[] = { "auto", "type1", "noiommu", "iommufd", NULL };
-	static const char *const expects[] = { "d3cold", "d3hot", NULL };
+	static const char *const clocks[] = {"auto", "tsc", "mono", NULL};
+	static const char *const labels[] = {"native", "host", "icount", NULL};
+	static const char *const iommus[] = {"auto", "type1", "noiommu", "iommufd", NULL};
+	static const char *const expects[] = {"d3cold", "d3hot", NULL};
 	struct vpb_opts o;
 	uint64_t u;
 	int opt, ret;
@@ -218,7 +218,8 @@ static int parse_and_run(int argc, char **argv, const char *cmdline)
 			break;
 		case O_IOMMU:
 			if (!one_of(optarg, iommus))
-				return bad("--iommu", optarg, "expected auto, type1, noiommu, iommufd");
+				return bad("--iommu", optarg,
+					   "expected auto, type1, noiommu, iommufd");
 			o.iommu = optarg;
 			break;
 		case 'r':
@@ -229,7 +230,8 @@ static int parse_and_run(int argc, char **argv, const char *cmdline)
 		case 'n':
 			if (units_parse_count(optarg, &o.samples) || !o.samples ||
 			    o.samples > 100000000)
-				return bad("--samples", optarg, "expected a count like 2000 or 20k");
+				return bad("--samples", optarg,
+					   "expected a count like 2000 or 20k");
 			break;
 		case 'b':
 			if (units_parse_count(optarg, &u) || !u || u > 1000000)
@@ -247,7 +249,8 @@ static int parse_and_run(int argc, char **argv, const char *cmdline)
 			break;
 		case O_CLOCK_LABEL:
 			if (!one_of(optarg, labels))
-				return bad("--clock-label", optarg, "expected native, host or icount");
+				return bad("--clock-label", optarg,
+					   "expected native, host or icount");
 			o.clock_label = optarg;
 			break;
 		case O_CPU:
@@ -277,7 +280,8 @@ static int parse_and_run(int argc, char **argv, const char *cmdline)
 		case O_STATE_TIMEOUT:
 			if (units_parse_duration_ns(optarg, &o.state_timeout_ns) ||
 			    !o.state_timeout_ns)
-				return bad("--state-timeout", optarg, "expected a duration like 2s");
+				return bad("--state-timeout", optarg,
+					   "expected a duration like 2s");
 			break;
 		case O_EXPECT:
 			if (!one_of(optarg, expects))

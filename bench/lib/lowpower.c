@@ -47,9 +47,8 @@ const char *lp_deepest(const char *bdf, char *why, size_t len)
 		snprintf(why, len, "_PR0/_PR3 on bridge %s (%s)", parent.bdf, parent.acpi_path);
 		return "D3cold";
 	}
-	snprintf(why, len,
-		 "no _PR0/_PR3 (or d3cold_allowed=0) on %s%s%s: D3cold is not reachable", bdf,
-		 dev.parent_bdf[0] ? " or its bridge " : "", dev.parent_bdf);
+	snprintf(why, len, "no _PR0/_PR3 (or d3cold_allowed=0) on %s%s%s: D3cold is not reachable",
+		 bdf, dev.parent_bdf[0] ? " or its bridge " : "", dev.parent_bdf);
 	return "D3hot";
 }
 
@@ -77,7 +76,7 @@ int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t ti
 			return -EINTR;
 		if (now - t0 > timeout_ns)
 			return -ETIMEDOUT;
-		nanosleep(&(struct timespec){ 0, (long)interval }, NULL);
+		nanosleep(&(struct timespec){0, (long)interval}, NULL);
 		if (interval < LP_POLL_MAX_NS)
 			interval *= 2;
 	}

@@ -75,8 +75,8 @@ static int rmmod(const char *name, char *why, size_t len)
 	return 0;
 }
 
-static int insmod(const char *dir, const char *file, const char *params, bool optional,
-		  char *why, size_t len)
+static int insmod(const char *dir, const char *file, const char *params, bool optional, char *why,
+		  size_t len)
 {
 	char path[512];
 	int fd, ret = 0;
@@ -93,8 +93,9 @@ static int insmod(const char *dir, const char *file, const char *params, bool op
 	if (syscall(SYS_finit_module, fd, params, 0)) {
 		ret = -errno;
 		snprintf(why, len, "cannot load %s: %s%s", path, strerror(-ret),
-			 ret == -ENOENT || ret == -EINVAL ? " (missing dependency? modprobe -a iommufd irqbypass)"
-							   : "");
+			 ret == -ENOENT || ret == -EINVAL
+				 ? " (missing dependency? modprobe -a iommufd irqbypass)"
+				 : "");
 	}
 	close(fd);
 	return ret;
@@ -103,8 +104,8 @@ static int insmod(const char *dir, const char *file, const char *params, bool op
 int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],
 			 unsigned int ndevices, bool noiommu, char *why, size_t len)
 {
-	static const char *const unload[] = { "vfio_pci", "vfio_pci_core", "vfio_iommu_type1",
-					      "vfio" };
+	static const char *const unload[] = {"vfio_pci", "vfio_pci_core", "vfio_iommu_type1",
+					     "vfio"};
 	char got[64];
 	int ret;
 

@@ -36,13 +36,13 @@ struct vpb_opts {
 	uint64_t samples;   /* per case, variant and round */
 	unsigned int batch; /* operations per timed batch, for cases without their own */
 	uint64_t warmup_ns;
-	const char *clock;       /* auto | tsc | mono */
+	const char *clock;	 /* auto | tsc | mono */
 	const char *clock_label; /* how time advances: native | host | icount */
-	const char *iommu;       /* auto | type1 | noiommu | iommufd */
-	const char *results;     /* the results root */
+	const char *iommu;	 /* auto | type1 | noiommu | iommufd */
+	const char *results;	 /* the results root */
 	const char *platform_id; /* override of the derived platform slug */
-	const char *run_id;      /* override of the derived run id */
-	const char *events;      /* libpfm4 event names, or NULL for the default */
+	const char *run_id;	 /* override of the derived run id */
+	const char *events;	 /* libpfm4 event names, or NULL for the default */
 	bool no_counters;
 	int cpu; /* pin the measuring thread to this OS cpu, -1 = don't */
 	/* d3cold */

@@ -23,8 +23,9 @@ int trace_rpm_start(const char *event, const char *name, char *why, size_t len)
 	int ret;
 
 	if (!sysfs_is_dir(TRACEFS "/events/rpm")) {
-		snprintf(why, len, "no tracefs rpm events at " TRACEFS
-				   " (mount tracefs; CONFIG_FTRACE and CONFIG_PM)");
+		snprintf(why, len,
+			 "no tracefs rpm events at " TRACEFS
+			 " (mount tracefs; CONFIG_FTRACE and CONFIG_PM)");
 		return -ENOENT;
 	}
 	snprintf(filter, sizeof(filter), "name == \"%s\"", name);

@@ -22,14 +22,14 @@
 
 const char *vfio_mode_name(enum vfio_iommu_mode m)
 {
-	static const char *const names[] = { "type1", "noiommu", "iommufd" };
+	static const char *const names[] = {"type1", "noiommu", "iommufd"};
 
 	return names[m];
 }
 
 const char *vfio_pm_design_name(enum vfio_pm_design p)
 {
-	static const char *const names[] = { "none", "oneshot", "v4" };
+	static const char *const names[] = {"none", "oneshot", "v4"};
 
 	return names[p];
 }
@@ -39,7 +39,7 @@ const char *vfio_pm_design_name(enum vfio_pm_design p)
 static int open_group(struct vfio_dev *d, bool noiommu, char *why, size_t len)
 {
 	char path[128];
-	struct vfio_group_status st = { .argsz = sizeof(st) };
+	struct vfio_group_status st = {.argsz = sizeof(st)};
 	int ret, group;
 
 	ret = pcidev_iommu_group(d->bdf, &group);
@@ -80,7 +80,8 @@ static int open_group(struct vfio_dev *d, bool noiommu, char *why, size_t len)
 		WHY("VFIO_GROUP_SET_CONTAINER on %s: %s", path, strerror(-ret));
 		return ret;
 	}
-	if (ioctl(d->container_fd, VFIO_SET_IOMMU, noiommu ? VFIO_NOIOMMU_IOMMU : VFIO_TYPE1v2_IOMMU)) {
+	if (ioctl(d->container_fd, VFIO_SET_IOMMU,
+		  noiommu ? VFIO_NOIOMMU_IOMMU : VFIO_TYPE1v2_IOMMU)) {
 		ret = -errno;
 		WHY("VFIO_SET_IOMMU(%s): %s", noiommu ? "noiommu" : "type1v2", strerror(-ret));
 		return ret;
@@ -99,9 +100,9 @@ static int open_group(struct vfio_dev *d, bool noiommu, char *why, size_t len)
 static int open_cdev(struct vfio_dev *d, char *why, size_t len)
 {
 	char path[512], rel[64], name[256] = "";
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct vfio_device_bind_iommufd bind = {.argsz = sizeof(bind)};
+	struct iommu_ioas_alloc alloc = {.size = sizeof(alloc)};
+	struct vfio_device_attach_iommufd_pt attach = {.argsz = sizeof(attach)};
 	struct dirent *de;
 	DIR *dir;
 	int ret;
@@ -161,8 +162,7 @@ static int open_cdev(struct vfio_dev *d, char *why, size_t len)
 
 int __vfio_open(struct vfio_dev *d, const char *bdf, const char *mode, char *why, size_t len)
 {
-	struct vfio_region_info reg = { .argsz = sizeof(reg),
-					.index = VFIO_PCI_CONFIG_REGION_INDEX };
+	struct vfio_region_info reg = {.argsz = sizeof(reg), .index = VFIO_PCI_CONFIG_REGION_INDEX};
 	int ret;
 
 	memset(d, 0, sizeof(*d));
@@ -214,7 +214,7 @@ int vfio_open(struct vfio_dev *d, const char *bdf, const char *mode)
 
 void vfio_close(struct vfio_dev *d)
 {
-	int *fds[] = { &d->device_fd, &d->iommufd, &d->group_fd, &d->container_fd };
+	int *fds[] = {&d->device_fd, &d->iommufd, &d->group_fd, &d->container_fd};
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
 		if (*fds[i] >= 0)
@@ -263,7 +263,7 @@ enum vfio_pm_design vfio_pm_detect(struct vfio_dev *d)
 int __vfio_lp_enter(struct vfio_dev *d, int wakeup_fd)
 {
 	if (d->design == VFIO_PM_V4) {
-		struct vpb_v4_power_management pm = { .flags = VPB_V4_PM_ENTER };
+		struct vpb_v4_power_management pm = {.flags = VPB_V4_PM_ENTER};
 
 		if (wakeup_fd >= 0)
 			return -ENOTSUP;
@@ -273,7 +273,7 @@ int __vfio_lp_enter(struct vfio_dev *d, int wakeup_fd)
 	if (d->design != VFIO_PM_ONESHOT)
 		return -ENOTSUP;
 	if (wakeup_fd >= 0) {
-		struct vfio_device_low_power_entry_with_wakeup w = { .wakeup_eventfd = wakeup_fd };
+		struct vfio_device_low_power_entry_with_wakeup w = {.wakeup_eventfd = wakeup_fd};
 
 		return __vfio_feature(d,
 				      VFIO_DEVICE_FEATURE_SET |
@@ -287,15 +287,15 @@ int __vfio_lp_enter(struct vfio_dev *d, int wakeup_fd)
 int __vfio_lp_exit(struct vfio_dev *d)
 {
 	if (d->design == VFIO_PM_V4) {
-		struct vpb_v4_power_management pm = { .flags = VPB_V4_PM_EXIT };
+		struct vpb_v4_power_management pm = {.flags = VPB_V4_PM_EXIT};
 
 		return __vfio_feature(d, VFIO_DEVICE_FEATURE_SET | VPB_V4_FEATURE_POWER_MANAGEMENT,
 				      &pm, sizeof(pm));
 	}
 	if (d->design != VFIO_PM_ONESHOT)
 		return -ENOTSUP;
-	return __vfio_feature(d, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_LOW_POWER_EXIT,
-			      NULL, 0);
+	return __vfio_feature(d, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_LOW_POWER_EXIT, NULL,
+			      0);
 }
 
 int vfio_lp_enter(struct vfio_dev *d, int wakeup_fd)
@@ -323,8 +323,8 @@ int __vfio_v4_get(struct vfio_dev *d, uint32_t *flags)
 	struct {
 		struct vfio_device_feature hdr;
 		struct vpb_v4_power_management pm;
-	} buf = { .hdr = { .argsz = sizeof(buf),
-			   .flags = VFIO_DEVICE_FEATURE_GET | VPB_V4_FEATURE_POWER_MANAGEMENT } };
+	} buf = {.hdr = {.argsz = sizeof(buf),
+			 .flags = VFIO_DEVICE_FEATURE_GET | VPB_V4_FEATURE_POWER_MANAGEMENT}};
 
 	if (ioctl(d->device_fd, VFIO_DEVICE_FEATURE, &buf))
 		return -errno;
@@ -351,9 +351,9 @@ int __vfio_control(struct vfio_dev *d)
 {
 #ifdef VFIO_DEVICE_BIND_IOMMUFD
 	if (d->mode == VFIO_MODE_IOMMUFD) {
-		struct iommu_option opt = { .size = sizeof(opt),
-					    .option_id = IOMMU_OPTION_RLIMIT_MODE,
-					    .op = IOMMU_OPTION_OP_GET };
+		struct iommu_option opt = {.size = sizeof(opt),
+					   .option_id = IOMMU_OPTION_RLIMIT_MODE,
+					   .op = IOMMU_OPTION_OP_GET};
 
 		return ioctl(d->iommufd, IOMMU_OPTION, &opt) ? -errno : 0;
 	}

@@ -29,9 +29,10 @@ static int op_getppid(void *state)
 }
 
 static const struct vpb_case null_cases[] = {
-	{ .name = "empty", .help = "the runner's own cost per operation", .op = op_empty },
-	{ .name = "getppid", .help = "getppid() system call, as perf bench syscall basic",
-	  .op = op_getppid },
+	{.name = "empty", .help = "the runner's own cost per operation", .op = op_empty},
+	{.name = "getppid",
+	 .help = "getppid() system call, as perf bench syscall basic",
+	 .op = op_getppid},
 };
 
 const struct vpb_suite suite_null = {

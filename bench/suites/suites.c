@@ -6,11 +6,7 @@
 extern const struct vpb_suite suite_null, suite_ioctl, suite_d3cold, suite_contention;
 
 const struct vpb_suite *const vpb_suites[] = {
-	&suite_null,
-	&suite_ioctl,
-	&suite_d3cold,
-	&suite_contention,
-	NULL,
+	&suite_null, &suite_ioctl, &suite_d3cold, &suite_contention, NULL,
 };
 
 const struct vpb_suite *vpb_suite_find(const char *name)
