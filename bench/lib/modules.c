@@ -130,8 +130,10 @@ int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],
 		ret = insmod(v->dir, "vfio-pci.ko", "", false, why, len);
 	if (ret)
 		return ret;
+	/* "NAME@tag" is NAME loaded under another name (A/A comparisons). */
 	ret = modules_vfio_variant(got, sizeof(got));
-	if (ret || strcmp(got, v->name)) {
+	if (ret || strncmp(got, v->name, strcspn(v->name, "@")) ||
+	    got[strcspn(v->name, "@")] != '\0') {
 		snprintf(why, len, "%s/vfio.ko is variant '%s', not '%s'", v->dir, ret ? "?" : got,
 			 v->name);
 		return -EINVAL;

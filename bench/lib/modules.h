@@ -23,8 +23,9 @@ int modules_vfio_variant(char *buf, size_t len);
  * modules_load_variant() - unbind @devices from vfio-pci, unload vfio-pci,
  * vfio-pci-core, vfio_iommu_type1 and vfio, load the ones in @v->dir (vfio
  * with enable_unsafe_noiommu_mode=@noiommu), bind @devices back to vfio-pci
- * and check that /sys/module/vfio/version names @v->name. Only the devices
- * named are ever unbound or bound.
+ * and check that /sys/module/vfio/version names @v->name (for a name
+ * "NAME@tag", NAME: the same variant under a second name, for A/A runs).
+ * Only the devices named are ever unbound or bound.
  * Return: 0, or -errno with @why filled.
  */
 int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],

@@ -15,7 +15,8 @@ Boots the QEMU platform (q35, TCG) on the guest kernel built by
 kernel/build.sh and runs 'vfio-pm-bench run' inside it on every variant,
 round by round. Results land in RESULTS/<platform>/<run-id>/.
 
-  --variants LIST       kernel variants (default: all in kernel/variants, no-get first)
+  --variants LIST       kernel variants (default: all in kernel/variants, no-get first);
+                        NAME@tag loads NAME again under another name (A/A runs)
   --suites LIST         suites (default: ioctl,d3cold)
   --devices LIST        emulated devices (default: $all_devices):
                           bridge  e1000e behind a pcie-root-port whose ACPI power
@@ -83,9 +84,10 @@ if [ -z "$variants" ]; then # the reference first, then the others
 	variants=no-get
 	for v in $avail; do [ "$v" = no-get ] || variants="$variants,$v"; done
 fi
-for v in ${variants//,/ }; do
-	[[ " $avail " == *" $v "* ]] || die "unknown variant '$v' (valid: $avail)" 2
+for v in ${variants//,/ }; do # NAME@tag: NAME again under another name (A/A)
+	[[ " $avail " == *" ${v%@*} "* ]] || die "unknown variant '$v' (valid: $avail)" 2
 done
+build_variants=$(for v in ${variants//,/ }; do echo "${v%@*}"; done | sort -u | paste -sd,)
 for d in $devices; do
 	[[ " $all_devices " == *" $d "* ]] || die "unknown device '$d' (valid: $all_devices)" 2
 done
@@ -103,7 +105,7 @@ mark() { stage_names+=("$1"); stage_secs+=("$(printf '%.3f' "$(echo "$(date +%s.
 # --- build ----------------------------------------------------------------------
 s=$(date +%s.%N)
 stage "kernel and variants (kernel/build.sh)"
-build_out=$("$top/kernel/build.sh" $debug --variants "$variants") || die "kernel build failed"
+build_out=$("$top/kernel/build.sh" $debug --variants "$build_variants") || die "kernel build failed"
 eval "$(echo "$build_out" | grep -E '^[A-Z_a-z0-9]+=')"
 mark kernel_build "$s"
 
@@ -135,7 +137,7 @@ for lib in $(ldd "$gbuild/vfio-pm-bench" | awk '/=> \// { print $3 } /^\t\/lib/ 
 	cp -L "$lib" "$root$lib"
 done
 cp -r "$MODROOT/lib" "$root/"
-for v in ${variants//,/ }; do
+for v in ${build_variants//,/ }; do
 	var=VARIANT_${v//-/_}
 	mkdir -p "$root/lib/vfio-variants/$v"
 	cp "${!var}"/*.ko "$root/lib/vfio-variants/$v/"
@@ -153,7 +155,7 @@ sed -e "s/@ON_SLEEP@/$(sleep_of "$on_ms")/" -e "s/@OFF_SLEEP@/$(sleep_of "$off_m
 declare -A bdf=([bridge]=0000:01:00.0 [root]=0000:00:03.0 [d3hot]=0000:00:04.0)
 devargs="" varargs=""
 for d in $devices; do devargs="$devargs --device ${bdf[$d]}"; done
-for v in ${variants//,/ }; do varargs="$varargs --variant $v=/lib/vfio-variants/$v"; done
+for v in ${variants//,/ }; do varargs="$varargs --variant $v=/lib/vfio-variants/${v%@*}"; done
 [ -n "$run_id" ] || run_id=$(date -u +%Y%m%dT%H%M%SZ)-vm
 guest_iommu=noiommu
 [ "$iommu" = intel-iommu ] && guest_iommu=type1
@@ -212,15 +214,13 @@ set +e
 # retry on a host timer, which breaks icount's determinism. Progress lines
 # are followed from the file.
 : >"$console"
-tail -n +1 -F "$console" 2>/dev/null |
+timeout --foreground -k 5 "$timeout" "${qemu[@]}" </dev/null >"$work/qemu.log" 2>&1 &
+qpid=$!
+tail --pid="$qpid" -s 0.2 -n +1 -F "$console" 2>/dev/null |
 	grep --line-buffered -E '^(round|run |vfio-pm-bench|  [a-z]|VPB-|ok |not ok |# )' |
-	sed -u 's/^/  [guest] /' >&2 &
-follow=$!
-timeout --foreground -k 5 "$timeout" "${qemu[@]}" </dev/null >"$work/qemu.log" 2>&1
+	sed -u 's/^/  [guest] /' >&2
+wait "$qpid"
 qrc=$?
-sleep 0.5
-kill "$follow" 2>/dev/null
-pkill -P "$follow" 2>/dev/null || true
 cat "$work/qemu.log" >>"$console"
 set -e
 mark guest "$s"
