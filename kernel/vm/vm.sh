@@ -111,11 +111,12 @@ mark kernel_build "$s"
 
 s=$(date +%s.%N)
 stage "static harness"
-gbuild=$cache/guest-build
+# One build dir per checkout: a CMake build dir belongs to one source dir.
+gbuild=$cache/guest-build-$(echo "$top" | sha256sum | cut -c1-12)
 cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_UAPI_DIR="$HEADERS" \
-	-DCMAKE_BUILD_TYPE=RelWithDebInfo >"$cache/guest-build.log" 2>&1 &&
-	cmake --build "$gbuild" -j"$(nproc)" --target vfio-pm-bench >>"$cache/guest-build.log" 2>&1 ||
-	{ tail -20 "$cache/guest-build.log" >&2; die "static harness build failed ($cache/guest-build.log)"; }
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo >"$gbuild.log" 2>&1 &&
+	cmake --build "$gbuild" -j"$(nproc)" --target vfio-pm-bench >>"$gbuild.log" 2>&1 ||
+	{ tail -20 "$gbuild.log" >&2; die "static harness build failed ($cache/guest-build.log)"; }
 mark harness_build "$s"
 
 s=$(date +%s.%N)
