@@ -110,13 +110,13 @@ eval "$(echo "$build_out" | grep -E '^[A-Z_a-z0-9]+=')"
 mark kernel_build "$s"
 
 s=$(date +%s.%N)
-stage "static harness"
+stage "harness (with the kernel's UAPI headers)"
 # One build dir per checkout: a CMake build dir belongs to one source dir.
 gbuild=$cache/guest-build-$(echo "$top" | sha256sum | cut -c1-12)
 cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_UAPI_DIR="$HEADERS" \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >"$gbuild.log" 2>&1 &&
 	cmake --build "$gbuild" -j"$(nproc)" --target vfio-pm-bench >>"$gbuild.log" 2>&1 ||
-	{ tail -20 "$gbuild.log" >&2; die "static harness build failed ($cache/guest-build.log)"; }
+	{ tail -20 "$gbuild.log" >&2; die "harness build failed ($gbuild.log)"; }
 mark harness_build "$s"
 
 s=$(date +%s.%N)
