@@ -178,8 +178,6 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 		if (ret < 0)
 			ps = NULL;
 	}
-	if (ps)
-		pmu_enable(ps);
 
 	for (size_t i = 0; i < nsamples && !runner_stop; i++) {
 		struct vpb_sample *s = &se->s[i];
@@ -192,12 +190,16 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 				s->valid = false;
 				snprintf(s->why, sizeof(s->why), "prepare: %s", strerror(-ret));
 				se->n = i + 1;
-				if (ret != -EAGAIN) /* EAGAIN: state not reached, keep going */
-					break;
-				continue;
+				break;
 			}
 		}
+		/* Counters count the timed batches only, not the control or the
+		 * untimed prepare/verify (the enable/disable ioctls' edges are in). */
+		if (ps)
+			pmu_enable(ps);
 		ret = time_batches(&r->clock, c->op, state, se->batch, 1, &v);
+		if (ps)
+			pmu_disable(ps);
 		s->value = v;
 		if (!ret && c->control)
 			ret = time_batches(&r->clock, c->control, env->dev, se->batch, 1,
@@ -221,7 +223,6 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 			break; /* a loop case whose op fails is broken */
 	}
 	if (ps) {
-		pmu_disable(ps);
 		se->counters = counters_json(ps, (double)se->n * se->batch);
 		json_object_set_new(se->counters, "_events", json_string(pmu_events(ps)));
 		if (perr[0])
