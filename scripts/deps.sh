@@ -5,7 +5,11 @@ set -euo pipefail
 pkgs=(
 	# harness
 	gcc make cmake pkg-config libpfm4-dev libhwloc-dev libjansson-dev libcmocka-dev
+	# hwloc XML with libxml2 (the topology fixtures are not in the minimalistic format)
+	libhwloc-plugins
 	gnuplot-nox clang-format linux-perf
+	# fuzzing (libFuzzer runtime for clang)
+	clang libclang-rt-14-dev
 	# kernel build
 	linux-source-6.12 flex bison bc libelf-dev libssl-dev patch xz-utils kmod
 	# QEMU platform

@@ -376,11 +376,12 @@ static bool same_case(const struct series *a, const struct series *b)
 }
 
 /*
- * Valid values of one variant of a case, pooled over rounds; with @ratio,
- * each value divided by its paired control (cases with a control).
+ * Valid values of one variant of a case, pooled over rounds (@round 0) or of
+ * one round; with @ratio, each value divided by its paired control (cases
+ * with a control).
  */
 static double *pool_values(const struct run *r, const struct series *key, const char *variant,
-			   size_t *n, bool ratio)
+			   unsigned int round, size_t *n, bool ratio)
 {
 	double *v = NULL;
 	size_t cnt = 0, cap = 0;
@@ -388,7 +389,8 @@ static double *pool_values(const struct run *r, const struct series *key, const 
 	for (size_t i = 0; i < r->nseries; i++) {
 		const struct series *se = &r->series[i];
 
-		if (!same_case(se, key) || strcmp(se->variant, variant))
+		if (!same_case(se, key) || strcmp(se->variant, variant) ||
+		    (round && se->round != round))
 			continue;
 		for (size_t j = 0; j < se->n; j++) {
 			if (!se->s[j].valid)
@@ -408,7 +410,7 @@ static double *pool_values(const struct run *r, const struct series *key, const 
 
 static double *pool(const struct run *r, const struct series *key, const char *variant, size_t *n)
 {
-	return pool_values(r, key, variant, n, false);
+	return pool_values(r, key, variant, 0, n, false);
 }
 
 static void file_stem(const struct series *se, char *buf, size_t len)
@@ -554,6 +556,49 @@ static json_t *shift(const double *ref, size_t nr, const double *v, size_t nv, d
 }
 
 /*
+ * The shift at the level of rounds: each round's median of @variant minus
+ * the same round's median of @ref, paired because both ran minutes apart in
+ * the same round, and the Wilcoxon signed-rank interval over those
+ * differences. Drift between rounds cancels in the pairs, and so does any
+ * correlation of samples within a round, which the pooled tests above
+ * assume away: on a drifting machine this is the figure to trust.
+ */
+static json_t *round_shift(const struct run *r, const struct series *key, const char *variant,
+			   const char *ref, bool ratio, double ref_median)
+{
+	double d[STATS_SIGNED_RANK_MAX];
+	size_t nd = 0;
+	struct stats_signed_rank sr;
+	json_t *j;
+
+	for (unsigned int round = 1; round <= r->o->rounds && nd < ARRAY_SIZE(d); round++) {
+		size_t na, nb;
+		double *a = pool_values(r, key, ref, round, &na, ratio);
+		double *b = pool_values(r, key, variant, round, &nb, ratio);
+
+		if (na && nb)
+			d[nd++] = stats_median(b, nb) - stats_median(a, na);
+		free(a);
+		free(b);
+	}
+	j = json_pack("{s:I}", "n", (json_int_t)nd);
+	if (!nd || stats_signed_rank(d, nd, 0.95, &sr)) {
+		json_object_set_new(
+			j, "why",
+			json_string("a 95 % signed-rank interval needs 6 or more rounds "
+				    "with both variants"));
+		return j;
+	}
+	json_object_set_new(j, "median_diff", json_real(sr.estimate));
+	json_object_set_new(j, "percent_of_reference",
+			    json_real(ref_median ? 100.0 * sr.estimate / ref_median : 0.0));
+	json_object_set_new(j, "ci", json_pack("[f, f]", sr.ci.lo, sr.ci.hi));
+	json_object_set_new(j, "coverage", json_real(sr.ci.level));
+	json_object_set_new(j, "p", json_real(sr.p));
+	return j;
+}
+
+/*
  * Cases with a paired control: the distribution of value / control, and its
  * shift against the reference's, which cancel drift common to both.
  */
@@ -561,8 +606,8 @@ static void add_ratio(const struct run *r, const struct series *key, const char 
 		      const char *ref, json_t *dist, json_t *cmp)
 {
 	size_t n, nref;
-	double *v = pool_values(r, key, variant, &n, true);
-	double *rv = pool_values(r, key, ref, &nref, true);
+	double *v = pool_values(r, key, variant, 0, &n, true);
+	double *rv = pool_values(r, key, ref, 0, &nref, true);
 
 	json_object_set_new(dist, "ratio_to_control", distribution(v, n, r->o->seed));
 	if (nref && strcmp(variant, ref)) {
@@ -570,10 +615,14 @@ static void add_ratio(const struct run *r, const struct series *key, const char 
 		json_t *c = json_object_get(cmp, variant);
 
 		memcpy(tmp, rv, nref * sizeof(*tmp));
-		if (c)
-			json_object_set_new(
-				c, "ratio",
-				shift(rv, nref, v, n, stats_median(tmp, nref), r->o->seed));
+		if (c) {
+			double med = stats_median(tmp, nref);
+			json_t *sh = shift(rv, nref, v, n, med, r->o->seed);
+
+			json_object_set_new(sh, "rounds",
+					    round_shift(r, key, variant, ref, true, med));
+			json_object_set_new(c, "ratio", sh);
+		}
 		free(tmp);
 	}
 	free(v);
@@ -648,9 +697,14 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 		else
 			json_decref(pts);
 		json_object_set_new(vj, variants[v], d);
-		if (refv && nref && n && strcmp(variants[v], ref))
-			json_object_set_new(cmp, variants[v],
-					    shift(refv, nref, vals, n, ref_median, r->o->seed));
+		if (refv && nref && n && strcmp(variants[v], ref)) {
+			json_t *sh = shift(refv, nref, vals, n, ref_median, r->o->seed);
+
+			json_object_set_new(
+				sh, "rounds",
+				round_shift(r, key, variants[v], ref, false, ref_median));
+			json_object_set_new(cmp, variants[v], sh);
+		}
 		if (key->c->control && n)
 			add_ratio(r, key, variants[v], ref, d, cmp);
 		free(vals);

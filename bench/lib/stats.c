@@ -619,3 +619,117 @@ int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 	out->p = fmin(1.0, erfc(fabs(z) / M_SQRT2));
 	return 0;
 }
+
+/* ---- Wilcoxon signed rank ---------------------------------------------- */
+
+/*
+ * Null distribution of the sum of the weights w[0..m-1] given a + sign, each
+ * sign + or - with probability 1/2: P[t] for t = 0..sum(w).
+ */
+static double *signed_sum_dist(const unsigned int *w, size_t m, size_t *top)
+{
+	size_t s = 0;
+	double *p;
+
+	for (size_t i = 0; i < m; i++)
+		s += w[i];
+	p = calloc(s + 1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p[0] = 1.0;
+	for (size_t i = 0; i < m; i++)
+		for (size_t t = s + 1; t-- > 0;)
+			p[t] = (p[t] + (t >= w[i] ? p[t - w[i]] : 0.0)) / 2.0;
+	*top = s;
+	return p;
+}
+
+static int cmp_abs(const void *pa, const void *pb)
+{
+	double a = fabs(*(const double *)pa), b = fabs(*(const double *)pb);
+
+	return (a > b) - (a < b);
+}
+
+/* Two-sided p of T+ over midranks; zeros dropped. */
+static int signed_rank_p(const double *d, size_t n, double *p)
+{
+	double *x = malloc(n * sizeof(*x)), lo = 0.0, hi = 0.0, *dist;
+	unsigned int *w = malloc(n * sizeof(*w));
+	size_t m = 0, t = 0, top, i, j;
+
+	if (!x || !w) {
+		free(x);
+		free(w);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		if (d[i] != 0.0)
+			x[m++] = d[i];
+	qsort(x, m, sizeof(*x), cmp_abs);
+	/* Tie group x[i..j-1] shares ranks i+1..j: doubled midrank i + 1 + j. */
+	for (i = 0; i < m; i = j) {
+		for (j = i; j < m && fabs(x[j]) == fabs(x[i]); j++)
+			;
+		for (size_t k = i; k < j; k++) {
+			w[k] = (unsigned int)(i + 1 + j);
+			if (x[k] > 0)
+				t += w[k];
+		}
+	}
+	dist = signed_sum_dist(w, m, &top);
+	free(x);
+	free(w);
+	if (!dist)
+		return -ENOMEM;
+	for (i = 0; i <= top; i++) {
+		if (i <= t)
+			lo += dist[i];
+		if (i >= t)
+			hi += dist[i];
+	}
+	free(dist);
+	*p = m ? fmin(1.0, 2.0 * fmin(lo, hi)) : 1.0;
+	return 0;
+}
+
+int stats_signed_rank(const double *d, size_t n, double level, struct stats_signed_rank *out)
+{
+	size_t nw = n * (n + 1) / 2, k = 0, top;
+	unsigned int *ranks;
+	double *walsh, *dist, cdf = 0.0;
+
+	if (!d || !out || n == 0 || n > STATS_SIGNED_RANK_MAX || !level_ok(level) || has_nan(d, n))
+		return -EINVAL;
+	ranks = malloc(n * sizeof(*ranks));
+	if (!ranks)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		ranks[i] = (unsigned int)(i + 1);
+	dist = signed_sum_dist(ranks, n, &top);
+	free(ranks);
+	if (!dist)
+		return -ENOMEM;
+	/* k = the largest k with P(T <= k - 1) <= (1 - level) / 2. */
+	while (k < nw / 2 && cdf + dist[k] <= (1.0 - level) / 2.0) {
+		cdf += dist[k];
+		k++;
+	}
+	free(dist);
+	if (k == 0)
+		return -EDOM;
+	walsh = malloc(nw * sizeof(*walsh));
+	if (!walsh)
+		return -ENOMEM;
+	for (size_t i = 0, m = 0; i < n; i++)
+		for (size_t j = i; j < n; j++)
+			walsh[m++] = (d[i] + d[j]) / 2.0;
+	stats_sort(walsh, nw);
+	out->estimate = stats_quantile_sorted(walsh, nw, 0.5);
+	out->ci.lo = walsh[k - 1];
+	out->ci.hi = walsh[nw - k];
+	out->ci.level = 1.0 - 2.0 * cdf;
+	out->n = n;
+	free(walsh);
+	return signed_rank_p(d, n, &out->p);
+}

@@ -2,8 +2,9 @@
 /*
  * stats.h - the statistics of vfio-pm-bench: running moments (Welford),
  * quantiles, medians, a reproducible PRNG, bootstrap confidence intervals,
- * the Hodges-Lehmann shift with its distribution-free (Moses) interval, and
- * the Mann-Whitney U test.
+ * the Hodges-Lehmann shift with its distribution-free (Moses) interval, the
+ * Mann-Whitney U test, and the Wilcoxon signed-rank test with its interval
+ * for paired differences.
  *
  * Conventions:
  * - Functions that take samples reject NaN (-EINVAL or a NaN result, as
@@ -347,5 +348,55 @@ struct stats_mwu {
  */
 int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 		       struct stats_mwu *out);
+
+/* Largest sample stats_signed_rank() takes (its exact distribution is O(n^3)). */
+#define STATS_SIGNED_RANK_MAX 200
+
+/**
+ * struct stats_signed_rank - Wilcoxon signed-rank analysis of paired
+ * differences.
+ * @estimate: one-sample Hodges-Lehmann estimate: the median of the
+ *            n (n + 1) / 2 Walsh averages (d[i] + d[j]) / 2, i <= j
+ * @ci: distribution-free interval for the center of the differences;
+ *      @ci.level is the exact coverage, at least the level asked for
+ * @p: two-sided p-value of "the differences are symmetric about 0"
+ * @n: number of differences
+ */
+struct stats_signed_rank {
+	double estimate;
+	struct stats_ci ci;
+	double p;
+	size_t n;
+};
+
+/**
+ * stats_signed_rank() - Wilcoxon signed-rank test and interval on paired
+ * differences (Hollander & Wolfe, Nonparametric Statistical Methods,
+ * sec. 3.1-3.3).
+ * @d: differences, e.g. per-round medians of B minus those of A (no NaN;
+ *     unchanged)
+ * @n: size of @d, 1 <= n <= STATS_SIGNED_RANK_MAX
+ * @level: coverage asked for, in (0, 1)
+ * @out: result
+ *
+ * Both the interval and the p-value use the exact null distribution (each
+ * difference's sign equally likely + or -), not a normal approximation, so
+ * they hold for the handful of rounds a benchmark run has.
+ *
+ * Interval: with W(1) <= ... <= W(M) the M = n (n + 1) / 2 Walsh averages,
+ * [W(k), W(M + 1 - k)] where k is the largest integer with
+ * P(T <= k - 1) <= (1 - level) / 2 and T the signed-rank statistic of n
+ * untied ranks. Its exact coverage is 1 - 2 P(T <= k - 1).
+ *
+ * p-value: zeros are dropped, tied |d| get midranks, and T+ (the rank sum
+ * of the positive differences) is referred to its exact distribution given
+ * those ranks: p = min(1, 2 min(P(T+ <= t), P(T+ >= t))); 1 when every
+ * difference is 0.
+ *
+ * Return: 0; -EINVAL on NULL pointers, n == 0, n > STATS_SIGNED_RANK_MAX,
+ * NaN data or level outside (0, 1); -EDOM when n is too small for @level
+ * (at 0.95, n < 6: even [min, max] covers less); -ENOMEM.
+ */
+int stats_signed_rank(const double *d, size_t n, double level, struct stats_signed_rank *out);
 
 #endif

@@ -616,6 +616,76 @@ static void test_bootstrap_errors(void **state)
 	assert_near(c.lo, -1.0, 0); /* untouched on error */
 }
 
+/* Hollander & Wolfe's signed-rank test and Walsh-average interval, by hand. */
+static void test_signed_rank_hand(void **state)
+{
+	/* n = 6, all positive: k = 1 (P(T <= 0) = 1/64), so [min, max]. */
+	static const double six[] = {1, 2, 3, 4, 5, 6};
+	/*
+	 * n = 8: P(T <= 3) = 5/256 <= 0.025 < P(T <= 4) = 7/256, so k = 4:
+	 * the 4th and 33rd of the 36 Walsh averages, -0.5 and 8. T+ = 32,
+	 * P(T+ >= 32) = 7/256, p = 14/256.
+	 */
+	static const double eight[] = {10, -3, 2, 8, -1, 4, 7, 5};
+	struct stats_signed_rank r;
+
+	(void)state;
+	assert_int_equal(stats_signed_rank(six, 6, 0.95, &r), 0);
+	assert_int_equal(r.n, 6);
+	assert_near(r.estimate, 3.5, 0);
+	assert_near(r.ci.lo, 1.0, 0);
+	assert_near(r.ci.hi, 6.0, 0);
+	assert_near(r.ci.level, 1.0 - 2.0 / 64, 1e-12);
+	assert_near(r.p, 2.0 / 64, 1e-12);
+
+	assert_int_equal(stats_signed_rank(eight, 8, 0.95, &r), 0);
+	assert_near(r.estimate, 4.25, 0);
+	assert_near(r.ci.lo, -0.5, 0);
+	assert_near(r.ci.hi, 8.0, 0);
+	assert_near(r.ci.level, 1.0 - 10.0 / 256, 1e-12);
+	assert_near(r.p, 14.0 / 256, 1e-12);
+}
+
+static void test_signed_rank_ties(void **state)
+{
+	/*
+	 * The zero is dropped; |d| = 1 1 2 2 3 get midranks 1.5 1.5 3.5 3.5 5.
+	 * T+ = 1.5 + 3.5 + 3.5 + 5 = 13.5 of 15: only the 3 sign patterns
+	 * whose negative ranks sum to <= 1.5 reach it, so P(T+ >= 13.5) =
+	 * 3/32 and p = 6/32.
+	 */
+	static const double d[] = {1, -1, 2, 2, 0, 3};
+	static const double zeros[] = {0, 0, 0, 0, 0, 0};
+	struct stats_signed_rank r;
+
+	(void)state;
+	assert_int_equal(stats_signed_rank(d, 6, 0.95, &r), 0);
+	assert_near(r.p, 6.0 / 32, 1e-12);
+	assert_int_equal(stats_signed_rank(zeros, 6, 0.95, &r), 0);
+	assert_near(r.p, 1.0, 0);
+	assert_near(r.ci.lo, 0.0, 0);
+	assert_near(r.ci.hi, 0.0, 0);
+}
+
+static void test_signed_rank_errors(void **state)
+{
+	static const double five[] = {1, 2, 3, 4, 5}, bad[] = {1, 2, NAN, 4, 5, 6};
+	double many[STATS_SIGNED_RANK_MAX + 1] = {0};
+	struct stats_signed_rank r;
+
+	(void)state;
+	/* n = 5: P(T <= 0) = 1/32 > 0.025, no 95 % interval exists. */
+	assert_int_equal(stats_signed_rank(five, 5, 0.95, &r), -EDOM);
+	assert_int_equal(stats_signed_rank(five, 5, 0.90, &r), 0);
+	assert_int_equal(stats_signed_rank(five, 0, 0.95, &r), -EINVAL);
+	assert_int_equal(stats_signed_rank(NULL, 5, 0.95, &r), -EINVAL);
+	assert_int_equal(stats_signed_rank(five, 5, 0.95, NULL), -EINVAL);
+	assert_int_equal(stats_signed_rank(five, 5, 1.0, &r), -EINVAL);
+	assert_int_equal(stats_signed_rank(bad, 6, 0.95, &r), -EINVAL);
+	assert_int_equal(stats_signed_rank(many, STATS_SIGNED_RANK_MAX, 0.95, &r), 0);
+	assert_int_equal(stats_signed_rank(many, STATS_SIGNED_RANK_MAX + 1, 0.95, &r), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +714,9 @@ int main(void)
 		cmocka_unit_test(test_bootstrap_constant),
 		cmocka_unit_test(test_bootstrap_shift),
 		cmocka_unit_test(test_bootstrap_errors),
+		cmocka_unit_test(test_signed_rank_hand),
+		cmocka_unit_test(test_signed_rank_ties),
+		cmocka_unit_test(test_signed_rank_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
