@@ -924,8 +924,16 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 	write_run_json(&r, base, "running");
 	vpb_info("run %s: results in %s", r.run_id, r.dir);
 
+	/*
+	 * Round r runs the variants rotated by r - 1: over nvar rounds each
+	 * variant takes each place once, so whatever the place in a round
+	 * does to a figure (the modules just loaded, the previous variant's
+	 * state) is not read as a difference between variants.
+	 */
 	for (unsigned int round = 1; round <= o->rounds && !runner_stop; round++) {
-		for (size_t v = 0; v < nvar && !runner_stop; v++) {
+		for (size_t pos = 0; pos < nvar && !runner_stop; pos++) {
+			size_t v = (pos + round - 1) % nvar;
+
 			if (o->nvariants && o->variants[v].dir[0]) {
 				char why[512] = "";
 				uint64_t t0 = clock_mono_ns();
@@ -942,9 +950,9 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 					continue;
 				}
 				json_array_append_new(json_object_get(base, "variants"),
-						      json_pack("{s:s, s:i, s:f}", "variant",
+						      json_pack("{s:s, s:i, s:i, s:f}", "variant",
 								variants[v], "round", round,
-								"load_s",
+								"place", (int)pos + 1, "load_s",
 								(clock_mono_ns() - t0) / 1e9));
 			}
 			for (unsigned int s = 0; s < o->nsuites && !runner_stop; s++)
