@@ -113,6 +113,9 @@ s=$(date +%s.%N)
 stage "harness (with the kernel's UAPI headers)"
 # One build dir per checkout: a CMake build dir belongs to one source dir.
 gbuild=$cache/guest-build-$(echo "$top" | sha256sum | cut -c1-12)
+# Two launches at once share it: the lock makes the second wait for the first's build.
+exec 9>"$gbuild.lock"
+flock 9
 cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_UAPI_DIR="$HEADERS" \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >"$gbuild.log" 2>&1 &&
 	cmake --build "$gbuild" -j"$(nproc)" --target vfio-pm-bench >>"$gbuild.log" 2>&1 ||
@@ -131,6 +134,7 @@ for a in $("$root/bin/busybox" --list); do
 done
 cp "$top/kernel/vm/init" "$root/init"
 cp "$gbuild/vfio-pm-bench" "$root/bin/vfio-pm-bench"
+exec 9>&- # the binary is copied: the next launch may rebuild
 # The harness is linked dynamically (libhwloc.a needs a libudev.a Debian does
 # not ship): its shared libraries and the loader go into the initramfs.
 for lib in $(ldd "$gbuild/vfio-pm-bench" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'); do
