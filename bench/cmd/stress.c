@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stress.c - `vfio-pm-bench stress`: race low-power transitions against
+ * ioctls, config reads and opens on one device, then check what the kernel
+ * left behind.
+ *
+ * Threads, all on the named device:
+ *   - T workers alternate VFIO_DEVICE_GET_INFO and a 4-byte config read of
+ *     the vendor/device ID, which must read back what it read before;
+ *   - one cycler engages low power and leaves it: LOW_POWER_ENTRY and
+ *     LOW_POWER_ENTRY_WITH_WAKEUP in turn (v4: SET ENTER), a random dwell,
+ *     LOW_POWER_EXIT (v4: SET EXIT);
+ *   - one opener opens a second fd of the device, issues GET_INFO on it and
+ *     closes it.
+ * Afterwards: no splat in the kernel log (lockdep, KASAN, UBSAN, WARN, BUG,
+ * sleeping in atomic context), the device in D0 and active, and
+ * power/runtime_usage back to its value while open, then to its value
+ * before the run once the device is closed.
+ *
+ * Under the no-get variant an ioctl or read while engaged does not resume
+ * the device: the data checks are expected to fail there. They are still
+ * made and recorded, marked "expected" instead of failing the run; every
+ * other check holds for every variant.
+ */
+#include "cmd.h"
+#include "clock.h"
+#include "common.h"
+#include "kmsg.h"
+#include "lowpower.h"
+#include "modules.h"
+#include "pcidev.h"
+#include "results.h"
+#include "stats.h"
+#include "sysfs.h"
+#include "units.h"
+#include "vfio.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_WORKERS 64
+
+struct stress {
+	struct vfio_dev d;
+	uint32_t id;	    /* config dword 0, read before the race */
+	uint64_t cycles;    /* low-power cycles to run */
+	uint64_t deadline;  /* clock_mono_ns() at which everything stops */
+	uint64_t dwell_max; /* ns */
+	uint64_t seed;
+	int wake_fd;
+	atomic_bool stop;
+	atomic_uint_fast64_t ops, op_errors, bad_reads, done_cycles, lp_errors, wakeups, opens,
+		open_errors;
+	atomic_int first_op_errno, first_lp_errno, first_open_errno;
+	atomic_uint_fast32_t bad_value;
+};
+
+static void note_errno(atomic_int *slot, int err)
+{
+	int zero = 0;
+
+	atomic_compare_exchange_strong(slot, &zero, err);
+}
+
+static bool stopping(struct stress *s)
+{
+	if (atomic_load(&s->stop))
+		return true;
+	if (clock_mono_ns() >= s->deadline) {
+		atomic_store(&s->stop, true);
+		return true;
+	}
+	return false;
+}
+
+static void *worker(void *arg)
+{
+	struct stress *s = arg;
+	struct vfio_device_info info;
+	uint32_t val;
+	int ret;
+
+	for (uint64_t i = 0; !stopping(s); i++) {
+		if (i & 1) {
+			ret = __vfio_config_read(&s->d, 0, &val);
+			if (!ret && val != s->id) {
+				atomic_fetch_add(&s->bad_reads, 1);
+				atomic_store(&s->bad_value, val);
+			}
+		} else {
+			ret = __vfio_get_info(&s->d, &info);
+		}
+		atomic_fetch_add(&s->ops, 1);
+		if (ret) {
+			atomic_fetch_add(&s->op_errors, 1);
+			note_errno(&s->first_op_errno, -ret);
+		}
+	}
+	return NULL;
+}
+
+static void *cycler(void *arg)
+{
+	struct stress *s = arg;
+	struct stats_rng rng;
+	uint64_t c;
+
+	stats_rng_seed(&rng, s->seed);
+	for (c = 0; c < s->cycles && !stopping(s); c++) {
+		bool wakeup = s->d.design == VFIO_PM_ONESHOT && (c & 1);
+		uint64_t dwell = stats_rng_below(&rng, s->dwell_max + 1), n;
+		struct timespec ts = {.tv_sec = (time_t)(dwell / 1000000000u),
+				      .tv_nsec = (long)(dwell % 1000000000u)};
+		int ret = __vfio_lp_enter(&s->d, wakeup ? s->wake_fd : -1);
+
+		if (ret) {
+			atomic_fetch_add(&s->lp_errors, 1);
+			note_errno(&s->first_lp_errno, -ret);
+		}
+		nanosleep(&ts, NULL);
+		ret = __vfio_lp_exit(&s->d);
+		if (ret) {
+			atomic_fetch_add(&s->lp_errors, 1);
+			note_errno(&s->first_lp_errno, -ret);
+		}
+		if (read(s->wake_fd, &n, sizeof(n)) == sizeof(n))
+			atomic_fetch_add(&s->wakeups, n);
+		atomic_fetch_add(&s->done_cycles, 1);
+	}
+	atomic_store(&s->stop, true);
+	return NULL;
+}
+
+/* A second fd of the open device: the group's, or a new iommufd binding. */
+static int open_second(struct stress *s, struct vfio_dev *d2)
+{
+	char why[256];
+	int fd;
+
+	if (s->d.mode == VFIO_MODE_IOMMUFD)
+		return __vfio_open(d2, s->d.bdf, "iommufd", why, sizeof(why));
+	fd = ioctl(s->d.group_fd, VFIO_GROUP_GET_DEVICE_FD, s->d.bdf);
+	if (fd < 0)
+		return -errno;
+	*d2 = s->d;
+	d2->device_fd = fd;
+	return 0;
+}
+
+static void *opener(void *arg)
+{
+	struct stress *s = arg;
+	struct vfio_device_info info;
+
+	while (!stopping(s)) {
+		struct vfio_dev d2;
+		int ret = open_second(s, &d2);
+
+		if (ret) {
+			atomic_fetch_add(&s->open_errors, 1);
+			note_errno(&s->first_open_errno, -ret);
+			continue;
+		}
+		ret = __vfio_get_info(&d2, &info);
+		if (ret) {
+			atomic_fetch_add(&s->open_errors, 1);
+			note_errno(&s->first_open_errno, -ret);
+		} else {
+			atomic_fetch_add(&s->opens, 1);
+		}
+		if (s->d.mode == VFIO_MODE_IOMMUFD)
+			vfio_close(&d2);
+		else
+			close(d2.device_fd);
+	}
+	return NULL;
+}
+
+static int runtime_usage(const char *bdf)
+{
+	char path[128];
+	int v;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/runtime_usage", bdf);
+	return sysfs_read_int(path, &v) ? -1 : v;
+}
+
+/* Poll runtime_usage until it reads @want (the put after a close is async). */
+static int wait_usage(const char *bdf, int want)
+{
+	int v = runtime_usage(bdf);
+
+	for (int i = 0; i < 500 && v != want; i++) {
+		usleep(10000);
+		v = runtime_usage(bdf);
+	}
+	return v;
+}
+
+struct checks {
+	json_t *list;
+	unsigned int failed, expected;
+};
+
+static void check(struct checks *c, const char *name, bool ok, bool unsafe_expected,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void check(struct checks *c, const char *name, bool ok, bool unsafe_expected,
+		  const char *fmt, ...)
+{
+	char detail[512];
+	const char *verdict = ok ? "ok" : unsafe_expected ? "expected" : "FAIL";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	c->failed += !ok && !unsafe_expected;
+	c->expected += !ok && unsafe_expected;
+	printf("%-8s %s: %s\n", verdict, name, detail);
+	json_array_append_new(c->list, json_pack("{s:s, s:s, s:s}", "check", name, "verdict",
+						 verdict, "detail", detail));
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vfio-pm-bench stress --device BDF [options]\n"
+		"\n"
+		"Races low-power entry/exit against ioctls, config reads and opens on one\n"
+		"device bound to vfio-pci, then checks the kernel log (lockdep, KASAN, UBSAN,\n"
+		"WARN, BUG), the device's state and its runtime PM usage count. Run it on\n"
+		"a debug kernel (kernel/build.sh --debug) for the kernel's own checks. Needs\n"
+		"root (/dev/kmsg). Exit 0 when every check holds, 1 when one fails, 2 on bad\n"
+		"usage, 4 when it cannot run (no device, no low-power feature, no log).\n"
+		"\n"
+		"  -d, --device BDF     the device (default: $VFIO_PM_BENCH_DEVICE)\n"
+		"      --iommu MODE     auto, type1, noiommu, iommufd (default auto)\n"
+		"  -t, --threads N      ioctl/read workers (default 2, at most %d)\n"
+		"      --cycles N       low-power cycles (default 10000)\n"
+		"      --duration DUR   stop after DUR even if cycles remain (default 10min)\n"
+		"      --dwell DUR      longest random time engaged per cycle (default 2ms)\n"
+		"      --seed N         seed of the dwell times (default 1)\n"
+		"  -o, --out FILE       write the outcome as JSON to FILE (atomically)\n"
+		"  -h, --help           this text\n",
+		MAX_WORKERS);
+}
+
+static int parse(int argc, char **argv, struct stress *s, char *bdf, const char **iommu,
+		 unsigned int *threads, uint64_t *duration, const char **out)
+{
+	static const struct option opts[] = {
+		{"device", required_argument, NULL, 'd'},
+		{"iommu", required_argument, NULL, 'I'},
+		{"threads", required_argument, NULL, 't'},
+		{"cycles", required_argument, NULL, 'c'},
+		{"duration", required_argument, NULL, 'D'},
+		{"dwell", required_argument, NULL, 'w'},
+		{"seed", required_argument, NULL, 'S'},
+		{"out", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *dev = getenv("VFIO_PM_BENCH_DEVICE");
+	uint64_t u;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "d:t:o:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			dev = optarg;
+			break;
+		case 'I':
+			*iommu = optarg;
+			break;
+		case 't':
+			if (units_parse_count(optarg, &u) || !u || u > MAX_WORKERS) {
+				vpb_err("stress: --threads '%s': expected 1 to %d", optarg,
+					MAX_WORKERS);
+				return VPB_EXIT_USAGE;
+			}
+			*threads = (unsigned int)u;
+			break;
+		case 'c':
+			if (units_parse_count(optarg, &s->cycles) || !s->cycles) {
+				vpb_err("stress: --cycles '%s': expected a positive count", optarg);
+				return VPB_EXIT_USAGE;
+			}
+			break;
+		case 'D':
+			if (units_parse_duration_ns(optarg, duration) || !*duration) {
+				vpb_err("stress: --duration '%s': expected a duration, e.g. 60s",
+					optarg);
+				return VPB_EXIT_USAGE;
+			}
+			break;
+		case 'w':
+			if (units_parse_duration_ns(optarg, &s->dwell_max)) {
+				vpb_err("stress: --dwell '%s': expected a duration, e.g. 2ms",
+					optarg);
+				return VPB_EXIT_USAGE;
+			}
+			break;
+		case 'S':
+			if (units_parse_u64(optarg, &s->seed)) {
+				vpb_err("stress: --seed '%s': expected an integer", optarg);
+				return VPB_EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			*out = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return VPB_EXIT_OK;
+		default:
+			usage(stderr);
+			return VPB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		vpb_err("stress: unexpected argument '%s'", argv[optind]);
+		return VPB_EXIT_USAGE;
+	}
+	if (!dev || !*dev) {
+		vpb_err("stress: no device: name one with --device or $VFIO_PM_BENCH_DEVICE");
+		return VPB_EXIT_SKIP;
+	}
+	if (pcidev_normalize_bdf(dev, bdf, 16)) {
+		vpb_err("stress: '%s' is not a PCI address", dev);
+		return VPB_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* Start the threads, let them race, join them. */
+static void race(struct stress *s, unsigned int threads)
+{
+	pthread_t tid[MAX_WORKERS + 2];
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < threads; i++)
+		if (!pthread_create(&tid[n], NULL, worker, s))
+			n++;
+	if (!pthread_create(&tid[n], NULL, opener, s))
+		n++;
+	if (!pthread_create(&tid[n], NULL, cycler, s))
+		n++;
+	if (n < threads + 2) {
+		vpb_err("stress: could only start %u of %u threads", n, threads + 2);
+		atomic_store(&s->stop, true);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		pthread_join(tid[i], NULL);
+}
+
+int cmd_stress(int argc, char **argv)
+{
+	struct stress s = {.cycles = 10000, .dwell_max = 2000000, .seed = 1, .wake_fd = -1};
+	struct checks c = {.list = json_array()};
+	char bdf[16], why[512] = "", variant[64] = "none", last[64] = "", log[4096];
+	const char *iommu = "auto", *out = NULL;
+	unsigned int threads = 2;
+	uint64_t duration = 600000000000ull, t0;
+	bool unsafe;
+	int ret, usage_before, usage_open, usage_after, usage_closed, splats;
+	struct kmsg k;
+	json_t *j;
+
+	ret = parse(argc, argv, &s, bdf, &iommu, &threads, &duration, &out);
+	if (ret >= 0) {
+		json_decref(c.list);
+		return ret;
+	}
+	ret = kmsg_mark(&k);
+	if (ret) {
+		vpb_err("stress: cannot read the kernel log (/dev/kmsg): %s", strerror(-ret));
+		json_decref(c.list);
+		return VPB_EXIT_SKIP;
+	}
+	modules_vfio_variant(variant, sizeof(variant));
+	unsafe = !strcmp(variant, "no-get");
+	usage_before = runtime_usage(bdf);
+	ret = __vfio_open(&s.d, bdf, iommu, why, sizeof(why));
+	if (ret) {
+		vpb_err("stress: %s", why);
+		kmsg_collect(&k, log, sizeof(log));
+		json_decref(c.list);
+		return ret == -ENOENT || ret == -ENODEV ? VPB_EXIT_SKIP : VPB_EXIT_FAIL;
+	}
+	if (s.d.design == VFIO_PM_NONE) {
+		vpb_err("stress: %s: variant %s offers no low-power feature to race", bdf, variant);
+		vfio_close(&s.d);
+		kmsg_collect(&k, log, sizeof(log));
+		json_decref(c.list);
+		return VPB_EXIT_SKIP;
+	}
+	s.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ret = s.wake_fd < 0 ? -errno : __vfio_config_read(&s.d, 0, &s.id);
+	if (ret) {
+		vpb_err("stress: %s: reading the ID before the race: %s", bdf, strerror(-ret));
+		vfio_close(&s.d);
+		kmsg_collect(&k, log, sizeof(log));
+		json_decref(c.list);
+		return VPB_EXIT_FAIL;
+	}
+	usage_open = runtime_usage(bdf);
+	printf("# stress %s: variant %s, design %s, %s, %u workers, %llu cycles, dwell <= %llu "
+	       "us%s\n",
+	       bdf, variant, vfio_pm_design_name(s.d.design), vfio_mode_name(s.d.mode), threads,
+	       (unsigned long long)s.cycles, (unsigned long long)(s.dwell_max / 1000),
+	       unsafe ? "; no-get: ioctls in low power are expected to misbehave" : "");
+	fflush(stdout);
+
+	t0 = clock_mono_ns();
+	s.deadline = t0 + duration;
+	race(&s, threads);
+	t0 = clock_mono_ns() - t0;
+
+	/* The device must come back whatever happened in the race. */
+	ret = __vfio_lp_exit(&s.d);
+	check(&c, "final exit", !ret, false, "%s", ret ? strerror(-ret) : "accepted");
+	ret = lp_wait(bdf, "D0", "active", 5000000000ull, NULL, last, sizeof(last));
+	check(&c, "device in D0 and active", !ret, false, "%s", ret ? last : "D0 active");
+	usage_after = wait_usage(bdf, usage_open);
+	check(&c, "usage count balanced while open", usage_after == usage_open, false,
+	      "runtime_usage %d after the race, %d after open", usage_after, usage_open);
+	check(&c, "ioctls and reads succeed", !s.op_errors, unsafe, "%llu of %llu failed%s%s",
+	      (unsigned long long)s.op_errors, (unsigned long long)s.ops,
+	      s.op_errors ? ", first: " : "", s.op_errors ? strerror(s.first_op_errno) : "");
+	check(&c, "reads return the device's ID", !s.bad_reads, unsafe,
+	      "%llu reads of %#010x returned another value (last %#010x)",
+	      (unsigned long long)s.bad_reads, s.id, (unsigned int)s.bad_value);
+	check(&c, "low-power entries and exits accepted", !s.lp_errors, false,
+	      "%llu of %llu cycles had an error%s%s", (unsigned long long)s.lp_errors,
+	      (unsigned long long)s.done_cycles, s.lp_errors ? ", first: " : "",
+	      s.lp_errors ? strerror(s.first_lp_errno) : "");
+	check(&c, "second fds open and work", !s.open_errors, false, "%llu of %llu failed%s%s",
+	      (unsigned long long)s.open_errors, (unsigned long long)(s.opens + s.open_errors),
+	      s.open_errors ? ", first: " : "", s.open_errors ? strerror(s.first_open_errno) : "");
+	close(s.wake_fd);
+	vfio_close(&s.d);
+	usage_closed = wait_usage(bdf, usage_before);
+	check(&c, "usage count back after close", usage_closed == usage_before, false,
+	      "runtime_usage %d, %d before the run", usage_closed, usage_before);
+	splats = kmsg_collect(&k, log, sizeof(log));
+	check(&c, "no kernel splat", splats == 0, false, "%d report lines%s", splats,
+	      k.lost ? " (kernel log records were lost)" : "");
+	if (splats)
+		printf("--- kernel log ---\n%s---\n", log);
+
+	printf("# %llu cycles, %llu ioctls/reads, %llu opens, %llu wakeups in %.1f s: %s "
+	       "(%u failed, %u failed as expected)\n",
+	       (unsigned long long)s.done_cycles, (unsigned long long)s.ops,
+	       (unsigned long long)s.opens, (unsigned long long)s.wakeups, t0 / 1e9,
+	       c.failed ? "FAIL" : "pass", c.failed, c.expected);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:b, "
+		      "s:o, s:s, s:s}",
+		      "harness_revision", VPB_GIT_REV, "device", bdf, "variant", variant, "design",
+		      vfio_pm_design_name(s.d.design), "iommu", vfio_mode_name(s.d.mode), "threads",
+		      threads, "cycles_asked", (json_int_t)s.cycles, "dwell_max_ns",
+		      (json_int_t)s.dwell_max, "seconds", t0 / 1e9, "cycles",
+		      (json_int_t)s.done_cycles, "ops", (json_int_t)s.ops, "opens",
+		      (json_int_t)s.opens, "wakeups", (json_int_t)s.wakeups, "seed",
+		      (json_int_t)s.seed, "unsafe_expected", unsafe, "checks", c.list, "kernel_log",
+		      log, "verdict", c.failed ? "fail" : "pass");
+	if (out && results_write_json(out, j)) {
+		vpb_err("stress: cannot write %s", out);
+		c.failed++;
+	}
+	json_decref(j);
+	return c.failed ? VPB_EXIT_FAIL : VPB_EXIT_OK;
+}

@@ -1,0 +1,20 @@
+# Guest job (sourced by the guest's /share/job.sh): `vfio-pm-bench stress` on
+# every variant and every device in $VPB_DEVICES. The variant is loaded by
+# `vfio-pm-bench check --variant`, whose semantic checks are kept beside the
+# stress outcome. STRESS_ARGS (set by the host before this file) sizes it.
+: "${STRESS_ARGS:=--cycles 100 --duration 60s}"
+rc=0
+mkdir -p /share/stress
+for dir in /lib/vfio-variants/*; do
+	v=${dir##*/}
+	for dev in $VPB_DEVICES; do
+		out=/share/stress/$v-$dev
+		vfio-pm-bench check --device "$dev" --iommu noiommu --variant "$v=$dir" >"$out.check" 2>&1
+		echo "# stress: $v on $dev ($STRESS_ARGS)"
+		vfio-pm-bench stress --device "$dev" --iommu noiommu $STRESS_ARGS --out "$out.json" 2>&1 |
+			tee "$out.txt" | grep -E "^(#|FAIL|expected)"
+		grep -q "^# .*: pass " "$out.txt" || { echo "stress FAILED: $v on $dev"; rc=1; }
+	done
+done
+dmesg >/share/dmesg.txt
+exit $rc
