@@ -3,13 +3,23 @@
 #include "common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * The file is written unnamed (O_TMPFILE) and linked under its final name
+ * only when complete: a run killed meanwhile (SIGKILL) leaves nothing. A
+ * file that already exists (run.json, rewritten at the end) is replaced by
+ * linking under a temp name and renaming over it, two system calls apart.
+ * Where O_TMPFILE is not supported, a named temp file is written instead.
+ */
 int results_open(struct results_file *rf, const char *path)
 {
+	char dir[4096];
+	char *slash;
 	int fd;
 
 	memset(rf, 0, sizeof(*rf));
@@ -18,20 +28,31 @@ int results_open(struct results_file *rf, const char *path)
 		vpb_err("%s: path too long", path);
 		return -ENAMETOOLONG;
 	}
-	fd = mkstemp(rf->tmp);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	fd = open(slash ? dir : ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		rf->unnamed = true;
+	} else if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
+		fd = mkstemp(rf->tmp);
+		if (fd >= 0)
+			fchmod(fd, 0644);
+	}
 	if (fd < 0) {
 		int e = errno;
 
 		vpb_err("cannot write %s: %s", path, strerror(e));
 		return -e;
 	}
-	fchmod(fd, 0644);
 	rf->f = fdopen(fd, "w");
 	if (!rf->f) {
 		int e = errno;
 
 		close(fd);
-		unlink(rf->tmp);
+		if (!rf->unnamed)
+			unlink(rf->tmp);
 		vpb_err("cannot write %s: %s", path, strerror(e));
 		return -e;
 	}
@@ -43,8 +64,37 @@ void results_abort(struct results_file *rf)
 	if (rf->f) {
 		fclose(rf->f);
 		rf->f = NULL;
-		unlink(rf->tmp);
+		if (!rf->unnamed)
+			unlink(rf->tmp);
 	}
+}
+
+/* Give the unnamed file @fd its name: @rf->path, or over an existing one. */
+static int link_unnamed(struct results_file *rf, int fd)
+{
+	char proc[64];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (!linkat(AT_FDCWD, proc, AT_FDCWD, rf->path, AT_SYMLINK_FOLLOW))
+		return 0;
+	if (errno != EEXIST)
+		return errno;
+	for (unsigned int i = 0;; i++) {
+		if (snprintf(rf->tmp, sizeof(rf->tmp), "%s.tmp.%ld.%u", rf->path, (long)getpid(),
+			     i) >= (int)sizeof(rf->tmp))
+			return ENAMETOOLONG;
+		if (!linkat(AT_FDCWD, proc, AT_FDCWD, rf->tmp, AT_SYMLINK_FOLLOW))
+			break;
+		if (errno != EEXIST)
+			return errno;
+	}
+	if (rename(rf->tmp, rf->path)) {
+		int e = errno;
+
+		unlink(rf->tmp);
+		return e;
+	}
+	return 0;
 }
 
 int results_commit(struct results_file *rf)
@@ -55,13 +105,16 @@ int results_commit(struct results_file *rf)
 		return -EBADF;
 	if (fflush(rf->f) || ferror(rf->f) || fsync(fileno(rf->f)))
 		e = errno ? errno : EIO;
+	if (!e && rf->unnamed)
+		e = link_unnamed(rf, fileno(rf->f));
 	if (fclose(rf->f) && !e)
 		e = errno ? errno : EIO;
 	rf->f = NULL;
-	if (!e && rename(rf->tmp, rf->path))
+	if (!e && !rf->unnamed && rename(rf->tmp, rf->path))
 		e = errno;
 	if (e) {
-		unlink(rf->tmp);
+		if (!rf->unnamed)
+			unlink(rf->tmp);
 		vpb_err("cannot write %s: %s", rf->path, strerror(e));
 		return -e;
 	}

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * results.h - atomic writes of result files (temp file + fsync + rename),
- * so an interrupted run never leaves a partial or corrupted file behind.
+ * results.h - atomic writes of result files (an unnamed O_TMPFILE, fsync,
+ * then a link under the final name), so an interrupted run, even a killed
+ * one, never leaves a partial or corrupted file or a temp file behind.
  */
 #ifndef VPB_RESULTS_H
 #define VPB_RESULTS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* The results format version, documented in results/README.md. */
@@ -19,18 +21,21 @@
 struct results_file {
 	FILE *f;
 	char path[4096];
-	char tmp[4096];
+	char tmp[4096]; /* a named temp file: <path>.tmp.* */
+	bool unnamed;	/* written through O_TMPFILE */
 };
 
 /**
- * results_open() - start writing @path through a temp file beside it.
+ * results_open() - start writing @path through an unnamed file in its
+ * directory (or, where O_TMPFILE is not supported, <path>.tmp.XXXXXX).
  * Return: 0 or -errno (a message is printed naming the file).
  */
 int results_open(struct results_file *rf, const char *path);
 
 /**
- * results_commit() - flush, fsync and rename the temp file into place.
- * On any error the temp file is removed and the message names the file.
+ * results_commit() - flush, fsync and link the file into place (replacing
+ * an existing one atomically). On any error no temp file is left behind
+ * and the message names the file.
  * Return: 0 or -errno.
  */
 int results_commit(struct results_file *rf);

@@ -7,9 +7,11 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "results.h"
@@ -71,6 +73,52 @@ static void test_abort_leaves_old_file(void **st)
 	unlink(path);
 }
 
+/* A writer killed before its commit leaves nothing: no file, no temp file. */
+static void test_killed_writer(void **st)
+{
+	char path[256];
+	int status;
+	pid_t pid;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/d.csv", dir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct results_file rf;
+
+		if (results_open(&rf, path))
+			_exit(1);
+		fputs("half written", rf.f);
+		fflush(rf.f);
+		raise(SIGKILL);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	assert_int_equal(entries(), 0);
+}
+
+/* A second commit replaces the file whole and leaves no temp file. */
+static void test_replace(void **st)
+{
+	char path[256];
+	json_t *a = json_pack("{s:s}", "status", "running");
+	json_t *b = json_pack("{s:s}", "status", "interrupted"), *back;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	assert_int_equal(results_write_json(path, a), 0);
+	assert_int_equal(results_write_json(path, b), 0);
+	back = results_load_json(path);
+	assert_non_null(back);
+	assert_true(json_equal(back, b));
+	assert_int_equal(entries(), 1);
+	json_decref(a);
+	json_decref(b);
+	json_decref(back);
+	unlink(path);
+}
+
 static void test_unwritable(void **st)
 {
 	struct results_file rf;
@@ -109,6 +157,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commit_renames),
 		cmocka_unit_test(test_abort_leaves_old_file),
+		cmocka_unit_test(test_killed_writer),
+		cmocka_unit_test(test_replace),
 		cmocka_unit_test(test_unwritable),
 		cmocka_unit_test(test_json_round_trip_and_errors),
 	};
