@@ -6,6 +6,7 @@
 #include "sysfs.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -52,8 +53,8 @@ const char *lp_deepest(const char *bdf, char *why, size_t len)
 	return "D3hot";
 }
 
-int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t timeout_ns,
-	    uint64_t *waited_ns, char *last, size_t lastlen)
+static int wait_state(const char *bdf, const char *power, const char *runtime, uint64_t timeout_ns,
+		      bool interruptible, uint64_t *waited_ns, char *last, size_t lastlen)
 {
 	uint64_t t0 = clock_mono_ns(), interval = LP_POLL_MIN_NS;
 
@@ -72,14 +73,39 @@ int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t ti
 		}
 		if (last)
 			snprintf(last, lastlen, "%s/%s", ps, rs);
-		if (runner_stop)
+		if (interruptible && runner_stop)
 			return -EINTR;
 		if (now - t0 > timeout_ns)
 			return -ETIMEDOUT;
+		/* A signal cuts the sleep short: the loop looks again at once. */
 		nanosleep(&(struct timespec){0, (long)interval}, NULL);
 		if (interval < LP_POLL_MAX_NS)
 			interval *= 2;
 	}
+}
+
+int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t timeout_ns,
+	    uint64_t *waited_ns, char *last, size_t lastlen)
+{
+	return wait_state(bdf, power, runtime, timeout_ns, true, waited_ns, last, lastlen);
+}
+
+int lp_wait_active(const char *bdf, uint64_t timeout_ns, char *last, size_t lastlen)
+{
+	return wait_state(bdf, "D0", "active", timeout_ns, false, NULL, last, lastlen);
+}
+
+int lp_is_active(const char *bdf, char *found, size_t len)
+{
+	char ps[16] = "", rs[32] = "";
+	int ret = lp_state(bdf, ps, sizeof(ps), rs, sizeof(rs));
+
+	if (ret)
+		return ret;
+	if (!strcmp(ps, "D0") && !strcmp(rs, "active"))
+		return 1;
+	snprintf(found, len, "%s/%s", ps, rs);
+	return 0;
 }
 
 uint64_t lp_active_ms(const char *bdf)

@@ -46,6 +46,21 @@ int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t ti
 	    uint64_t *waited_ns, char *last, size_t lastlen);
 
 /**
+ * lp_wait_active() - poll until D0 and "active", for at most @timeout_ns,
+ * whether or not runner_stop is set: the wait after a low-power exit, which
+ * an interrupted run must still see through before it closes the device.
+ * Return: 0, or -ETIMEDOUT (the last state in @last) or -errno of the read.
+ */
+int lp_wait_active(const char *bdf, uint64_t timeout_ns, char *last, size_t lastlen);
+
+/**
+ * lp_is_active() - whether the device is in D0 and runtime "active"; else
+ * @found gets "<power_state>/<runtime_status>", e.g. "D3cold/suspended".
+ * Return: 1 (active), 0 (not), or -errno when sysfs cannot be read.
+ */
+int lp_is_active(const char *bdf, char *found, size_t len);
+
+/**
  * lp_active_ms() - power/runtime_active_time: ms the device has spent
  * active. It only grows while the device is resumed, so it tells whether an
  * access woke the device even after the device has suspended again.

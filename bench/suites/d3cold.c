@@ -187,6 +187,8 @@ static int prepare(void *state)
 		}
 		s->settle_ms = (clock_mono_ns() - t0) / 1e6;
 	}
+	if (runner_stop)
+		return -EINTR; /* the dwell was cut short: no sample */
 	lp_state(s->dev->bdf, s->start, sizeof(s->start), NULL, 0);
 	s->active_ms = lp_active_ms(s->dev->bdf);
 	if (s->bd) {
@@ -243,6 +245,7 @@ static int op(void *state)
 	struct vfio_device_info info;
 	struct pollfd p;
 	uint32_t v;
+	int ret;
 
 	switch (s->t) {
 	case T_IOCTL:
@@ -255,7 +258,10 @@ static int op(void *state)
 		if (__vfio_get_info(s->dev, &info))
 			return -errno;
 		p = (struct pollfd){.fd = s->efd, .events = POLLIN};
-		if (poll(&p, 1, 5000) != 1)
+		do /* a signal does not stop the wakeup already under way */
+			ret = poll(&p, 1, 5000);
+		while (ret < 0 && errno == EINTR);
+		if (ret != 1)
 			return -ETIMEDOUT;
 		s->engaged = false; /* the wakeup left low power for good */
 		return 0;
@@ -300,13 +306,12 @@ static int verify(void *state, struct vpb_sample *sm)
 		sm->valid = false;
 		return ret;
 	}
-	ret = lp_wait(s->dev->bdf, "D0", "active", s->o->state_timeout_ns, NULL, last,
-		      sizeof(last));
+	ret = lp_wait_active(s->dev->bdf, s->o->state_timeout_ns, last, sizeof(last));
 	if (ret) {
 		sm->valid = false;
 		snprintf(sm->why, sizeof(sm->why), "not back in D0/active (last %s)", last);
 	}
-	return ret == -EINTR ? 0 : ret;
+	return ret;
 }
 
 static void teardown(void *state)
@@ -314,10 +319,10 @@ static void teardown(void *state)
 	struct d3 *s = state;
 	char last[64] = "";
 
+	/* Also after a SIGINT/SIGTERM: leave, and see the device back in D0. */
 	if (leave(s))
 		vpb_err("%s: could not leave low power", s->dev->bdf);
-	else if (lp_wait(s->dev->bdf, "D0", "active", 2000000000ull, NULL, last, sizeof(last)) &&
-		 !runner_stop)
+	else if (lp_wait_active(s->dev->bdf, 2000000000ull, last, sizeof(last)))
 		vpb_err("%s: not back in D0/active after the cycles (last %s)", s->dev->bdf, last);
 	if (s->efd >= 0)
 		close(s->efd);

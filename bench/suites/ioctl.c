@@ -238,8 +238,11 @@ static int verify_lp(void *state, struct vpb_sample *sm)
 		snprintf(sm->why, sizeof(sm->why), "never suspended");
 	} else if (lp_active_ms(s->dev->bdf) == s->active_ms) {
 		/* still suspended, or resumed for less than 1 ms: wait and look again */
-		lp_wait(s->dev->bdf, NULL, "suspended", s->o->state_timeout_ns, NULL, NULL, 0);
-		if (lp_active_ms(s->dev->bdf) == s->active_ms) {
+		if (lp_wait(s->dev->bdf, NULL, "suspended", s->o->state_timeout_ns, NULL, NULL,
+			    0) == -EINTR) {
+			sm->valid = false;
+			snprintf(sm->why, sizeof(sm->why), "interrupted before verified");
+		} else if (lp_active_ms(s->dev->bdf) == s->active_ms) {
 			sm->valid = false;
 			snprintf(sm->why, sizeof(sm->why), "the access did not resume the device");
 		}
@@ -261,8 +264,8 @@ static void teardown_lp(void *state)
 {
 	struct lp_state *s = state;
 
-	if (vfio_lp_exit(s->dev) ||
-	    lp_wait(s->dev->bdf, "D0", "active", 2000000000ull, NULL, NULL, 0))
+	/* Also after a SIGINT/SIGTERM: leave, and see the device back in D0. */
+	if (vfio_lp_exit(s->dev) || lp_wait_active(s->dev->bdf, 2000000000ull, NULL, 0))
 		vpb_err("%s: not back in D0/active after the low-power cases", s->dev->bdf);
 	free(s);
 }
