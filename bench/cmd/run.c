@@ -352,6 +352,18 @@ static int parse_and_run(int argc, char **argv, const char *cmdline)
 			}
 		free(env);
 	}
+	if (!o.ndevices) {
+		bool any = false; /* a suite that runs without a device */
+
+		for (unsigned int i = 0; i < o.nsuites; i++)
+			any |= !vpb_suite_find(o.suites[i])->needs_device;
+		if (!any) {
+			vpb_err("run: suite %s needs a device: name it with --device BDF or "
+				"$VFIO_PM_BENCH_DEVICE (none is guessed)",
+				o.suites[0]);
+			return VPB_EXIT_SKIP;
+		}
+	}
 	return runner_run(&o, cmdline);
 }
 

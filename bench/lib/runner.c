@@ -12,6 +12,8 @@
 #include "clock.h"
 #include "common.h"
 #include "hist.h"
+#include "holders.h"
+#include "lowpower.h"
 #include "modules.h"
 #include "pcidev.h"
 #include "platform.h"
@@ -62,6 +64,7 @@ struct run {
 	size_t nseries;
 	json_t *skipped;
 	json_t *failed;
+	json_t *recovered; /* devices found in low power at open, and left */
 	unsigned int ran;
 };
 
@@ -186,6 +189,8 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 		s->valid = true;
 		if (c->prepare) {
 			ret = c->prepare(state);
+			if (ret == -EINTR)
+				break; /* stopped before it measured: no sample */
 			if (ret) {
 				s->valid = false;
 				snprintf(s->why, sizeof(s->why), "prepare: %s", strerror(-ret));
@@ -306,6 +311,48 @@ static bool case_selected(const struct vpb_opts *o, const struct vpb_suite *su,
 	return false;
 }
 
+/*
+ * Open holds a runtime PM reference, so a device just opened is in D0 and
+ * "active". Found otherwise, it is still engaged from before. On Linux 6.12
+ * every variant ends an engagement when the device's last fd closes
+ * (vfio_pci_core_disable() calls vfio_pci_runtime_pm_exit()), even when its
+ * process was killed; this guards against a kernel that keeps it. Say so,
+ * leave low power before measuring, and record it in run.json.
+ */
+static int leave_low_power(struct run *r, struct vfio_dev *dev, const char *variant,
+			   unsigned int round)
+{
+	char found[48] = "", last[64] = "", why[160];
+	int ret = lp_is_active(dev->bdf, found, sizeof(found));
+
+	if (ret > 0)
+		return 0;
+	if (ret < 0) {
+		snprintf(why, sizeof(why), "cannot read its power state: %s", strerror(-ret));
+	} else {
+		vpb_err("%s: found in low power (%s; left by an earlier run?); exiting", dev->bdf,
+			found);
+		ret = __vfio_lp_exit(dev);
+		if (ret == -EINVAL) /* v4: not engaged through this open */
+			ret = 0;
+		if (!ret)
+			ret = lp_wait_active(dev->bdf, r->o->state_timeout_ns, last, sizeof(last));
+		json_array_append_new(r->recovered,
+				      json_pack("{s:s, s:s, s:i, s:s, s:s}", "device", dev->bdf,
+						"variant", variant, "round", round, "found", found,
+						"after_exit", ret ? last : "D0/active"));
+		if (!ret)
+			return 0;
+		snprintf(why, sizeof(why), "found in low power (%s) and still %s after the exit",
+			 found, last[0] ? last : strerror(-ret));
+	}
+	vpb_err("%s: %s; not measuring it", dev->bdf, why);
+	json_array_append_new(r->failed,
+			      json_pack("{s:s, s:s, s:i, s:s}", "device", dev->bdf, "variant",
+					variant, "round", round, "reason", why));
+	return -EIO;
+}
+
 static void run_suite(struct run *r, const struct vpb_suite *su, const char *variant,
 		      unsigned int round)
 {
@@ -333,6 +380,10 @@ static void run_suite(struct run *r, const struct vpb_suite *su, const char *var
 						      json_pack("{s:s, s:s, s:s, s:s}", "suite",
 								su->name, "device", o->devices[d],
 								"variant", variant, "reason", why));
+				continue;
+			}
+			if (leave_low_power(r, &dev, variant, round)) {
+				vfio_close(&dev);
 				continue;
 			}
 			env.bdf = dev.bdf;
@@ -861,9 +912,45 @@ static int write_platform(struct run *r, json_t *ident)
 	return ret;
 }
 
+/*
+ * Before anything is created or touched, each device named must exist, be
+ * bound to vfio-pci (unless --variant binds it) and be held open by no other
+ * process (a stopped or stuck run: opening it would fail, and unbinding it
+ * for a variant would wait on that process). One line naming what is wrong.
+ */
+static int check_devices(const struct vpb_opts *o)
+{
+	bool binds = false;
+
+	for (unsigned int i = 0; i < o->nvariants; i++)
+		binds |= o->variants[i].dir[0] != '\0';
+	for (unsigned int i = 0; i < o->ndevices; i++) {
+		char why[256] = "";
+		struct holder h;
+		int ret = pcidev_check_vfio(o->devices[i], why, sizeof(why));
+
+		if (ret && !(ret == -EBUSY && binds)) {
+			vpb_err("%s", why);
+			return VPB_EXIT_FAIL;
+		}
+		ret = holders_find(o->devices[i], &h);
+		if (ret > 0) {
+			vpb_err("%s is held open by pid %d (%s) through %s: not touching it",
+				o->devices[i], (int)h.pid, h.comm, h.file);
+			return VPB_EXIT_FAIL;
+		}
+		if (ret < 0) {
+			vpb_err("%s: cannot look for processes holding it (/proc): %s",
+				o->devices[i], strerror(-ret));
+			return VPB_EXIT_FAIL;
+		}
+	}
+	return 0;
+}
+
 int runner_run(const struct vpb_opts *o, const char *cmdline)
 {
-	struct run r = {.o = o, .skipped = json_array(), .failed = json_array()};
+	struct run r = {.o = o};
 	struct sigaction sa = {.sa_handler = on_signal};
 	const char *variants[VPB_MAX_LIST];
 	size_t nvar = 0;
@@ -871,6 +958,12 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 	json_t *ident, *base;
 	int ret, dmafd, code;
 
+	/* From here on a SIGINT/SIGTERM ends the run in order, whenever it comes. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = check_devices(o);
+	if (ret)
+		return ret;
 	ret = clock_init(&r.clock, o->clock);
 	if (ret) {
 		vpb_err("--clock %s: %s", o->clock,
@@ -890,8 +983,9 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 		json_decref(ident);
 		return VPB_EXIT_FAIL;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	r.skipped = json_array();
+	r.failed = json_array();
+	r.recovered = json_array();
 	dmafd = hold_dma_latency(dma, sizeof(dma));
 	if (o->cpu >= 0) {
 		hwloc_topology_t topo;
@@ -971,6 +1065,7 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 		code = VPB_EXIT_OK;
 	json_object_set_new(base, "failed", json_incref(r.failed));
 	json_object_set_new(base, "skipped", json_incref(r.skipped));
+	json_object_set_new(base, "recovered", json_incref(r.recovered));
 	write_run_json(&r, base,
 		       runner_stop	       ? "interrupted"
 		       : code == VPB_EXIT_OK   ? "complete"
@@ -991,6 +1086,7 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 	json_decref(ident);
 	json_decref(r.skipped);
 	json_decref(r.failed);
+	json_decref(r.recovered);
 	if (dmafd >= 0)
 		close(dmafd);
 	return code;

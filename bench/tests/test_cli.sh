@@ -38,13 +38,61 @@ expect 2 "invalid --iommu 'magic'" "$bin" run --suite ioctl --iommu magic
 expect 2 "unexpected argument 'extra'" "$bin" run --suite null extra
 expect 2 "invalid --run-id 'a/b'" "$bin" run --suite null --run-id a/b
 expect 2 "not a PCI address" "$bin" platform --device 12345
-# A suite that needs a device, without one: skipped, exit 4.
-expect 4 "skipped: no --device" "$bin" run --suite ioctl --results "$tmp/r" --run-id skip
-grep -q '"status": "skipped"' "$tmp"/r/*/skip/run.json && pass=$((pass + 1)) ||
-	{ fail=$((fail + 1)); echo "FAIL: skipped run not marked skipped"; }
-# A device that does not exist: one line naming it, exit 1.
-expect 1 "0000:7f:1f.7: no such PCI device" "$bin" run --suite ioctl --device 7f:1f.7 \
-	--results "$tmp/r" --run-id nodev
+# refuses CODE PATTERN CMD...: a refusal: exit CODE, exactly one line on
+# stderr matching PATTERN, nothing on stdout and no results written.
+refuses() {
+	local code=$1 pat=$2 rc n
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	n=$(wc -l <"$tmp/err")
+	if [ "$rc" = "$code" ] && [ "$n" = 1 ] && grep -qE -- "$pat" "$tmp/err" &&
+		[ ! -s "$tmp/out" ] && [ ! -e "$tmp/refused" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $* -> exit $rc (want $code), $n stderr lines (want 1):"
+		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -5
+		[ -e "$tmp/refused" ] && echo "    and it wrote $tmp/refused"
+	fi
+	rm -rf "$tmp/refused"
+}
+
+# No device named: the harness never guesses one.
+unset VFIO_PM_BENCH_DEVICE
+refuses 4 'suite ioctl needs a device: name it with --device BDF or \$VFIO_PM_BENCH_DEVICE' \
+	"$bin" run --suite ioctl,d3cold --results "$tmp/refused"
+# ... where another suite can run, that one runs and the other is noted as skipped.
+expect 0 "suite ioctl: skipped: no --device" "$bin" run \
+	--suite null,ioctl -n 20 --warmup 1ms --results "$tmp/r" --run-id skip
+grep -q '"reason": "no --device given' "$tmp"/r/*/skip/run.json && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: skipped suite not noted in run.json"; }
+# A device that does not exist.
+refuses 1 "^vfio-pm-bench: 0000:7f:1f.7: no such PCI device$" "$bin" run --suite ioctl \
+	--device 7f:1f.7 --results "$tmp/refused"
+# A device bound to another driver (the first one this machine has; the QEMU
+# platform's tests refuse its e1000e the same way): never touched.
+other=""
+for d in /sys/bus/pci/devices/*; do
+	drv=$(basename "$(readlink "$d/driver" 2>/dev/null)" 2>/dev/null)
+	[ -n "$drv" ] && [ "$drv" != vfio-pci ] && { other=${d##*/}; break; }
+done
+if [ -n "$other" ]; then
+	refuses 1 "^vfio-pm-bench: $other is bound to $drv, not vfio-pci$" "$bin" run \
+		--suite d3cold --device "$other" --results "$tmp/refused"
+else
+	echo "note: no PCI device bound to a driver other than vfio-pci here; not tested"
+fi
+# Two runs of different platforms: compare refuses without --cross-platform (usage).
+fix=$(cd "$(dirname "$0")" && pwd)/fixtures/runs/qemu-q35-tcg-icount/20261124T120000Z-vm
+mkdir -p "$tmp/x/a" "$tmp/x/b"
+cp -r "$fix" "$tmp/x/a/run"
+cp -r "$fix" "$tmp/x/b/run"
+sed -i 's/"platform": "qemu-q35-tcg-icount"/"platform": "epyc-9654"/' "$tmp"/x/b/run/*.json
+refuses 2 "is platform 'qemu-q35-tcg-icount', .* is 'epyc-9654' \(add --cross-platform" \
+	"$bin" compare "$tmp/x/a/run" "$tmp/x/b/run"
+expect 0 "platform differs: platform: qemu-q35-tcg-icount -> epyc-9654" "$bin" compare \
+	--cross-platform "$tmp/x/a/run" "$tmp/x/b/run"
 # An unwritable results directory: a clear error, exit 1.
 expect 1 "cannot create directory /proc/vpb" "$bin" run --suite null --results /proc/vpb/x
 # A complete run of the null suite.
