@@ -82,6 +82,10 @@ frags=("$here/config/guest.config")
 if [ -z "$kdir" ]; then
 	kkey=$( (echo "recipe=$recipe sha=$sha"; cat "${frags[@]}") | sha256sum | cut -c1-16)
 	obj=$cache/kbuild/$kkey
+	# Two builds of one kernel at once would share its tree: the second waits.
+	mkdir -p "$cache/kbuild"
+	exec 8>"$obj.lock"
+	flock 8
 	if [ ! -f "$obj/.done" ]; then
 		mkdir -p "$obj"
 		step "configuring kernel $kkey (tinyconfig + ${frags[*]##*/})"
@@ -111,6 +115,7 @@ if [ -z "$kdir" ]; then
 	else
 		step "kernel $kkey cached"
 	fi
+	exec 8>&-
 else
 	[ -f "$kdir/Makefile" ] || die "--kdir $kdir is not a kernel build tree (no Makefile)"
 	obj=$(cd "$kdir" && pwd)
@@ -135,6 +140,9 @@ for v in ${variants//,/ }; do
 	vkey=$( (echo "recipe=$recipe kernel=$kkey variant=$v"; cat "$vdir/series" ${patches[@]+"${patches[@]}"}) |
 		sha256sum | cut -c1-16)
 	vout=$cache/variants/$vkey
+	mkdir -p "$cache/variants"
+	exec 7>"$vout.lock"
+	flock 7
 	if [ ! -f "$vout/.done" ]; then
 		step "variant $v: applying ${#patches[@]} patch(es)"
 		rm -rf "$vout" && mkdir -p "$vout/work/drivers" "$vout/work/include/uapi/linux" \
@@ -176,6 +184,7 @@ KBUILD
 	else
 		step "variant $v: cached ($vkey)"
 	fi
+	exec 7>&-
 	out_lines+=("VARIANT_${v//-/_}=$vout/modules")
 done
 printf '%s\n' "${out_lines[@]}"
