@@ -1,14 +1,16 @@
 # Guest job (sourced by the guest's /share/job.sh): `vfio-pm-bench stress` on
 # every variant and every device in $VPB_DEVICES. The variant is loaded by
 # `vfio-pm-bench check --variant`, whose semantic checks are kept beside the
-# stress outcome. STRESS_ARGS (set by the host before this file) sizes it.
+# stress outcome. STRESS_ARGS sizes it and STRESS_OUT says where its files go
+# (both may be set by the host before this file, as scripts/stress.sh does).
 : "${STRESS_ARGS:=--cycles 100 --duration 60s}"
+: "${STRESS_OUT:=/share/stress}"
 rc=0
-mkdir -p /share/stress
+mkdir -p "$STRESS_OUT"
 for dir in /lib/vfio-variants/*; do
 	v=${dir##*/}
 	for dev in $VPB_DEVICES; do
-		out=/share/stress/$v-$dev
+		out=$STRESS_OUT/$v-$dev
 		vfio-pm-bench check --device "$dev" --iommu noiommu --variant "$v=$dir" >"$out.check" 2>&1
 		echo "# stress: $v on $dev ($STRESS_ARGS)"
 		vfio-pm-bench stress --device "$dev" --iommu noiommu $STRESS_ARGS --out "$out.json" 2>&1 |
