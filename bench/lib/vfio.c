@@ -225,18 +225,19 @@ void vfio_close(struct vfio_dev *d)
 
 int __vfio_feature(struct vfio_dev *d, uint32_t flags, const void *data, size_t datasz)
 {
-	struct {
+	/* the header and up to 32 bytes of data (hdr.data[] is a flexible array) */
+	union {
 		struct vfio_device_feature hdr;
-		uint64_t data[4];
+		uint8_t bytes[sizeof(struct vfio_device_feature) + 32];
 	} buf;
 
-	if (datasz > sizeof(buf.data))
+	if (datasz > sizeof(buf) - sizeof(buf.hdr))
 		return -EINVAL;
 	memset(&buf, 0, sizeof(buf));
 	buf.hdr.argsz = sizeof(buf.hdr) + datasz;
 	buf.hdr.flags = flags;
 	if (datasz)
-		memcpy(buf.data, data, datasz);
+		memcpy(buf.bytes + sizeof(buf.hdr), data, datasz);
 	return ioctl(d->device_fd, VFIO_DEVICE_FEATURE, &buf) ? -errno : 0;
 }
 
@@ -320,15 +321,20 @@ int vfio_lp_exit(struct vfio_dev *d)
 
 int __vfio_v4_get(struct vfio_dev *d, uint32_t *flags)
 {
-	struct {
+	union {
 		struct vfio_device_feature hdr;
-		struct vpb_v4_power_management pm;
-	} buf = {.hdr = {.argsz = sizeof(buf),
-			 .flags = VFIO_DEVICE_FEATURE_GET | VPB_V4_FEATURE_POWER_MANAGEMENT}};
+		uint8_t bytes[sizeof(struct vfio_device_feature) +
+			      sizeof(struct vpb_v4_power_management)];
+	} buf;
+	struct vpb_v4_power_management pm;
 
+	memset(&buf, 0, sizeof(buf));
+	buf.hdr.argsz = sizeof(buf);
+	buf.hdr.flags = VFIO_DEVICE_FEATURE_GET | VPB_V4_FEATURE_POWER_MANAGEMENT;
 	if (ioctl(d->device_fd, VFIO_DEVICE_FEATURE, &buf))
 		return -errno;
-	*flags = buf.pm.flags;
+	memcpy(&pm, buf.bytes + sizeof(buf.hdr), sizeof(pm));
+	*flags = pm.flags;
 	return 0;
 }
 

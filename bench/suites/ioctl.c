@@ -124,15 +124,18 @@ struct intx_state {
 
 static int set_irqs(struct vfio_dev *d, uint32_t flags, uint32_t count, int32_t fd)
 {
-	struct {
+	/* the header and one eventfd (s.data[] is a flexible array) */
+	union {
 		struct vfio_irq_set s;
-		int32_t fd;
-	} buf = {.s = {.argsz = sizeof(buf.s) + (count ? sizeof(int32_t) : 0),
-		       .flags = flags,
-		       .index = VFIO_PCI_INTX_IRQ_INDEX,
-		       .count = count},
-		 .fd = fd};
+		uint8_t bytes[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	} buf;
 
+	memset(&buf, 0, sizeof(buf));
+	buf.s.argsz = sizeof(buf.s) + (count ? sizeof(int32_t) : 0);
+	buf.s.flags = flags;
+	buf.s.index = VFIO_PCI_INTX_IRQ_INDEX;
+	buf.s.count = count;
+	memcpy(buf.bytes + sizeof(buf.s), &fd, sizeof(fd));
 	if (!(flags & VFIO_IRQ_SET_DATA_EVENTFD))
 		buf.s.argsz = sizeof(buf.s);
 	return ioctl(d->device_fd, VFIO_DEVICE_SET_IRQS, &buf) ? -errno : 0;

@@ -26,6 +26,7 @@ static void spin(void)
 			x += (unsigned long)i;
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
 	} while ((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec) < 2000000L);
+	(void)x;
 }
 
 static void test_software(void **state)
