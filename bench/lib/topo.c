@@ -44,6 +44,36 @@ int topo_init(hwloc_topology_t *t, const char *synthetic, bool io)
 	return 0;
 }
 
+/*
+ * Is @p a CPU list "N[-M][,N[-M]]..." with every number at most
+ * TOPO_MAX_CPU? (hwloc takes more: "-5" and "5-" are ranges up to the end.)
+ */
+static bool cpulist_ok(const char *p)
+{
+	bool range = false;
+
+	for (;;) {
+		char *end;
+
+		if (*p < '0' || *p > '9')
+			return false;
+		errno = 0;
+		if (strtoul(p, &end, 10) > TOPO_MAX_CPU || errno)
+			return false;
+		p = end;
+		if (*p == '-' && !range) {
+			range = true;
+			p++;
+			continue;
+		}
+		range = false;
+		if (!*p)
+			return true;
+		if (*p++ != ',')
+			return false;
+	}
+}
+
 static const struct {
 	const char *name;
 	hwloc_obj_type_t type;
@@ -79,10 +109,11 @@ int topo_policy_parse(const char *s, struct topo_policy *out, char *err, size_t 
 		out->fallback = true;
 	} else if (!strncmp(s, "cpuset:", 7)) {
 		list = s + 7;
-		if (!*list || strlen(list) >= sizeof(out->cpulist) ||
-		    strspn(list, "0123456789,-") != strlen(list)) {
+		if (strlen(list) >= sizeof(out->cpulist) || !cpulist_ok(list)) {
 			snprintf(err, len,
-				 "placement '%s': bad CPU list (expected e.g. cpuset:0-3,8)", s);
+				 "placement '%s': bad CPU list (expected e.g. cpuset:0-3,8; "
+				 "CPUs 0 to %d)",
+				 s, TOPO_MAX_CPU);
 			return -EINVAL;
 		}
 		set = hwloc_bitmap_alloc();

@@ -21,8 +21,11 @@
  *                      The topology must have been loaded with I/O objects.
  *                      With ":fallback", a device unknown to hwloc gives compact
  *                      over the machine and a warning.
- *   cpuset:LIST        an explicit OS CPU list ("0-3,8"), in ascending order,
- *                      checked against the topology.
+ *   cpuset:LIST        an explicit OS CPU list ("0-3,8": N or N-M, comma
+ *                      separated), in ascending order, checked against the
+ *                      topology; CPU numbers above TOPO_MAX_CPU are refused
+ *                      (hwloc would allocate and fill a bitmap up to the
+ *                      largest one).
  */
 #ifndef VPB_TOPO_H
 #define VPB_TOPO_H
@@ -32,6 +35,8 @@
 
 #include <hwloc.h>
 #include <jansson.h>
+
+#define TOPO_MAX_CPU 65535
 
 enum topo_kind {
 	TOPO_COMPACT,

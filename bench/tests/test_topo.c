@@ -75,6 +75,22 @@ static void test_parse(void **state)
 	assert_int_equal(topo_policy_parse("cpuset:", &p, err, sizeof(err)), -EINVAL);
 	assert_int_equal(topo_policy_parse("cpuset:a-b", &p, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "bad CPU list"));
+	/*
+	 * Found by fuzz_options: hwloc filled a bitmap up to CPU 2^31 - 1, for
+	 * seconds, and took "-5" and "5-" for ranges to the end.
+	 */
+	assert_int_equal(topo_policy_parse("cpuset:0-2147483647", &p, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "placement 'cpuset:0-2147483647': bad CPU list (expected e.g. "
+				 "cpuset:0-3,8; CPUs 0 to 65535)");
+	assert_int_equal(topo_policy_parse("cpuset:99999999999999999999", &p, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(topo_policy_parse("cpuset:65535", &p, err, sizeof(err)), 0);
+	assert_int_equal(topo_policy_parse("cpuset:65536", &p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(topo_policy_parse("cpuset:-5", &p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(topo_policy_parse("cpuset:5-", &p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(topo_policy_parse("cpuset:1,,2", &p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(topo_policy_parse("cpuset:1-2-3", &p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(topo_policy_parse("cpuset:1,", &p, err, sizeof(err)), -EINVAL);
 	assert_int_equal(topo_policy_parse("", &p, err, sizeof(err)), -EINVAL);
 	assert_int_equal(topo_policy_parse("device-local:x", &p, err, sizeof(err)), -EINVAL);
 }
