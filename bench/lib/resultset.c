@@ -452,6 +452,7 @@ int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, doubl
 	struct rs_samples s;
 	struct rs_hist_row *rows;
 	size_t nrows, cap = 0;
+	uint64_t total = 0;
 	struct stat st;
 	int ret;
 
@@ -462,13 +463,12 @@ int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, doubl
 	if (!stat(path, &st)) {
 		ret = rs_load_samples(path, &s, err, sizeof(err));
 		if (!ret) {
-			for (size_t i = 0; i < s.n; i++)
-				if (s.s[i].valid && !strcmp(s.s[i].variant, variant) &&
-				    push(v, n, &cap, s.s[i].value)) {
-					free(s.s);
-					return -ENOMEM;
-				}
+			for (size_t i = 0; i < s.n && !ret; i++)
+				if (s.s[i].valid && !strcmp(s.s[i].variant, variant))
+					ret = push(v, n, &cap, s.s[i].value);
 			free(s.s);
+			if (ret)
+				goto nomem;
 			*source = "samples";
 			return 0;
 		}
@@ -483,18 +483,32 @@ int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, doubl
 			rs_problem(r, "%s", err);
 		return ret == -ENOMEM ? ret : -ENOENT;
 	}
-	for (size_t i = 0; i < nrows; i++) {
+	for (size_t i = 0; i < nrows && total <= RS_MAX_VALUES; i++)
+		if (!strcmp(rows[i].variant, variant))
+			total += rows[i].count < RS_MAX_VALUES ? rows[i].count : RS_MAX_VALUES + 1;
+	if (total > RS_MAX_VALUES) {
+		rs_problem(r, "%s: more than %d samples of %s, too many to read", path,
+			   RS_MAX_VALUES, variant);
+		free(rows);
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < nrows && !ret; i++) {
 		if (strcmp(rows[i].variant, variant))
 			continue;
-		for (uint64_t k = 0; k < rows[i].count; k++)
-			if (push(v, n, &cap, (rows[i].lo + rows[i].hi) / 2)) {
-				free(rows);
-				return -ENOMEM;
-			}
+		/* the midpoint; (lo + hi) / 2 overflows near DBL_MAX */
+		for (uint64_t k = 0; k < rows[i].count && !ret; k++)
+			ret = push(v, n, &cap, rows[i].lo / 2 + rows[i].hi / 2);
 	}
 	free(rows);
+	if (ret)
+		goto nomem;
 	*source = "histogram";
 	return 0;
+nomem:
+	free(*v);
+	*v = NULL;
+	*n = 0;
+	return -ENOMEM;
 }
 
 void rs_flatten(const json_t *j, const char *prefix, json_t *out)

@@ -205,10 +205,13 @@ int rs_extra_index(const struct rs_samples *s, const char *name);
  *          <stem>.hist.csv, each sample at its bucket's midpoint; relative
  *          error < 0.4 %, see hist.h)
  *
- * Problems with the files are recorded in @r->problems.
+ * Problems with the files are recorded in @r->problems. A histogram is not
+ * expanded into more than RS_MAX_VALUES values (it is then not usable).
  *
  * Return: 0; -ENOENT when neither file is usable; -ENOMEM.
  */
+#define RS_MAX_VALUES 10000000
+
 int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, double **v, size_t *n,
 		   const char **source);
 

@@ -136,6 +136,25 @@ static void test_hist_and_values(void **state)
 	write_file(path, "a 10 12 2\na 10 x 1\n");
 	assert_int_equal(rs_load_hist(path, &rows, &n, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "s.c.hist.csv:2: corrupt"));
+
+	/*
+	 * Found by fuzz_csv: a count of 11596427246 was expanded into as many
+	 * values, and buckets near DBL_MAX had an infinite midpoint.
+	 */
+	snprintf(path, sizeof(path), "%s/s.c.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/s.c.hist.csv", dir);
+	write_file(path, "a 10 12 11596427246\n");
+	assert_int_equal(rs_case_values(&r, c, "a", &v, &n, &src), -ENOENT);
+	assert_null(v);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(json_string_value(json_array_get(r.problems, 0)),
+			       "s.c.hist.csv: more than 10000000 samples of a, too many to read"));
+	write_file(path, "a 1e308 1.7e308 1\nb 1 2 10000001\n");
+	assert_int_equal(rs_case_values(&r, c, "a", &v, &n, &src), 0);
+	assert_int_equal(n, 1);
+	assert_true(v[0] > 1e308 && v[0] < 1.7e308);
+	free(v);
 	rs_free(&r);
 
 	/* a corrupt summary.json is a problem; run.json still loads */
