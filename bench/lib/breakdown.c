@@ -104,8 +104,12 @@ static bool parse_abstime(const char *s, const char *end, uint64_t *ns)
 		s++;
 	if (s == end || !isdigit((unsigned char)*s))
 		return false;
-	while (s < end && isdigit((unsigned char)*s))
+	while (s < end && isdigit((unsigned char)*s)) {
+		if (++digits > 10) /* 317 years: ns would not fit */
+			return false;
 		sec = sec * 10 + (unsigned long long)(*s++ - '0');
+	}
+	digits = 0;
 	if (s == end || *s++ != '.')
 		return false;
 	while (s < end && isdigit((unsigned char)*s)) {
@@ -152,6 +156,8 @@ static bool parse_cols(const char *s, const char *end, struct gline *g)
 	if (!isdigit((unsigned char)*q))
 		return false;
 	g->dur_us = strtod(q, &q);
+	if (!(g->dur_us < 1e13)) /* 116 days, or inf: ns would not fit */
+		return false;
 	while (*q == ' ')
 		q++;
 	if (strncmp(q, "us", 2))

@@ -170,6 +170,17 @@ static void test_parse_errors(void **state)
 				  0, 0, NULL, &p, why, sizeof(why)),
 			 0);
 	assert_near(p.ms[BD_RESTORE], 0.2605, EPS);
+	/*
+	 * Found by fuzz_ftrace: a duration or a stamp too large for ns (UBSan:
+	 * "2e+32 is outside the range of representable values") is not a
+	 * graph line.
+	 */
+	assert_int_equal(bd_parse("  1.000000 |   0) 2e32 us |  pci_restore_state();\n"
+				  "  99999999999.000000 |   0) 1.000 us |  pci_restore_state();\n"
+				  "  1.000000 |   0) 1e13 us |  pci_restore_state();\n",
+				  1, 100000000000ull, NULL, &p, why, sizeof(why)),
+			 0);
+	assert_int_equal(p.calls, 0);
 	/* nothing traced */
 	assert_int_equal(bd_parse("# tracer: function_graph\n", 0, 0, NULL, &p, why, sizeof(why)),
 			 0);
