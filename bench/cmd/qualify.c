@@ -116,6 +116,10 @@ static json_t *parse_rule(char *line, char *why, size_t len)
 	rule = json_pack("{s:s#, s:s#, s:s, s:b, s:s}", "suite", metric, (int)(dot1 - metric),
 			 "case", dot1 + 1, (int)(dot2 - dot1 - 1), "stat", sd->name, "overhead",
 			 overhead, "op", op);
+	if (!rule) {
+		snprintf(why, len, "out of memory");
+		return NULL;
+	}
 	json_object_set_new(rule, "metric", json_string(metric));
 	/* the value */
 	if (sd->kind == K_STATE) {
@@ -209,9 +213,15 @@ int qualify_parse(const char *path, json_t **lines)
 	while (fgets(line, sizeof(line), f)) {
 		char text[1024], *p = line, *hash;
 		size_t l;
-		json_t *rule;
+		json_t *rule, *jtext;
 
 		lineno++;
+		l = strlen(line);
+		if (l == sizeof(line) - 1 && line[l - 1] != '\n') {
+			vpb_err("%s:%u: line longer than %zu characters", path, lineno,
+				sizeof(line) - 2);
+			goto bad;
+		}
 		if ((hash = strchr(line, '#')))
 			*hash = '\0';
 		l = strlen(line);
@@ -223,15 +233,16 @@ int qualify_parse(const char *path, json_t **lines)
 		if (!*p)
 			continue;
 		snprintf(text, sizeof(text), "%s", p);
-		rule = parse_rule(p, why, sizeof(why));
+		/* JSON strings are UTF-8, and so are the rule's parts then */
+		jtext = json_string(text);
+		rule = jtext ? parse_rule(p, why, sizeof(why)) : NULL;
 		if (!rule) {
-			vpb_err("%s:%u: %s", path, lineno, why);
-			json_decref(arr);
-			fclose(f);
-			return -EINVAL;
+			vpb_err("%s:%u: %s", path, lineno, jtext ? why : "not UTF-8 text");
+			json_decref(jtext);
+			goto bad;
 		}
 		json_object_set_new(rule, "line", json_integer(lineno));
-		json_object_set_new(rule, "text", json_string(text));
+		json_object_set_new(rule, "text", jtext);
 		json_array_append_new(arr, rule);
 	}
 	fclose(f);
@@ -243,6 +254,10 @@ int qualify_parse(const char *path, json_t **lines)
 	}
 	*lines = arr;
 	return 0;
+bad:
+	json_decref(arr);
+	fclose(f);
+	return -EINVAL;
 }
 
 static bool cmp(double m, const char *op, double v)

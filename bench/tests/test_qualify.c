@@ -68,6 +68,56 @@ static const char *spec_file(const char *name, const char *text)
 	return path;
 }
 
+/* qualify_parse() of @text, with what it prints on stderr in @err. */
+static int parse_stderr(const char *text, char *err, size_t len)
+{
+	json_t *lines = NULL;
+	FILE *f = tmpfile();
+	int saved = dup(STDERR_FILENO), ret;
+	size_t n;
+
+	assert_non_null(f);
+	fflush(stderr);
+	dup2(fileno(f), STDERR_FILENO);
+	ret = qualify_parse(spec_file("e.spec", text), &lines);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(f);
+	n = fread(err, 1, len - 1, f);
+	err[n] = '\0';
+	fclose(f);
+	json_decref(lines);
+	return ret;
+}
+
+/*
+ * Found by reading what fuzz_qualify runs: a rule not in UTF-8 made
+ * json_pack() fail, the rule's selectors object was freed and then written
+ * to (in jansson, which ASan does not see) and an uninitialized reason was
+ * printed. A line longer than the buffer was read as two rules.
+ */
+static void test_parse_bad_text(void **state)
+{
+	char err[512], line[1100];
+
+	(void)state;
+	assert_int_equal(
+		parse_stderr("d3cold.exit.p99 <= 1ms\nd3cold.\xff.p99 <= 1ms [variant=a]\n", err,
+			     sizeof(err)),
+		-EINVAL);
+	assert_non_null(strstr(err, "e.spec:2: not UTF-8 text\n"));
+	memset(line, ' ', sizeof(line));
+	memcpy(line, "d3cold.exit.p99 <= 1ms", 22);
+	line[sizeof(line) - 2] = '\n';
+	line[sizeof(line) - 1] = '\0';
+	assert_int_equal(parse_stderr(line, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "e.spec:1: line longer than 1022 characters\n"));
+	line[1022] = '\n';
+	line[1023] = '\0';
+	assert_int_equal(parse_stderr(line, err, sizeof(err)), 0);
+}
+
 static void test_parse(void **state)
 {
 	json_t *lines, *r;
@@ -240,6 +290,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_bad_text),
 		cmocka_unit_test(test_eval_fixture),
 		cmocka_unit_test(test_cli_certificate),
 	};
