@@ -38,6 +38,7 @@ round by round. Results land in RESULTS/<platform>/<run-id>/.
   --job FILE            run this guest shell script instead of 'vfio-pm-bench run'
                         (it finds the variants' modules in /lib/vfio-variants/<name>,
                         the devices in \$VPB_DEVICES, and writes to /share)
+  --share-out DIR       copy the guest's /share (and the console log) to DIR
   --no-report           do not draw the report afterwards
   -h, --help            this text
 Exit codes: 0 ok, 1 guest or suite failure, 2 usage.
@@ -46,7 +47,7 @@ USAGE
 
 variants="" suites="ioctl,d3cold" devices="$all_devices" rounds=2 clock=icount smp=2
 memory=512 iommu=noiommu on_ms=0 off_ms=0 timeout=900 results="$top/results" run_id=""
-debug="" report=1 extra=() job=""
+debug="" report=1 extra=() job="" share_out=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--variants) variants=$2; shift 2 ;;
@@ -65,6 +66,7 @@ while [ $# -gt 0 ]; do
 	--debug-kernel) debug=--debug; shift ;;
 	--no-report) report=0; shift ;;
 	--job) job=$2; shift 2 ;;
+	--share-out) share_out=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; extra=("$@"); break ;;
 	*) echo "vfio-pm-bench vm: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -230,7 +232,11 @@ cat "$work/qemu.log" >>"$console"
 set -e
 mark guest "$s"
 cp "$console" "$cache/console-last.log"
-[ -z "$job" ] || cp -r "$work/share" "$cache/share-last"
+[ -z "$job" ] || { rm -rf "$cache/share-last"; cp -r "$work/share" "$cache/share-last"; }
+if [ -n "$share_out" ]; then # this launch's own copy: another may finish meanwhile
+	rm -rf "$share_out"
+	cp -r "$work/share" "$share_out" && cp "$console" "$share_out/console.log"
+fi
 boot_s=$(sed -n 's/^VPB-BOOTED //p' "$console" | tr -d '\r')
 guest_rc=$(sed -n 's/^VPB-EXIT \([0-9]*\).*/\1/p' "$console" | tr -d '\r')
 
