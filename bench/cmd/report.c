@@ -1113,7 +1113,7 @@ int report_generate(const char *platform_dir, const char *run_id, const char *gn
 	rp->missing = json_array();
 	snprintf(rp->plotdir, sizeof(rp->plotdir), "%s",
 		 getenv("VPB_PLOT_DIR") ? getenv("VPB_PLOT_DIR") : VPB_PLOT_DIR);
-	if (!find_program(gnuplot)) {
+	if (gnuplot && !find_program(gnuplot)) {
 		vpb_err("report: %s not found (apt-get install gnuplot-nox)", gnuplot);
 		ret = -ENOEXEC;
 		goto out;
@@ -1150,7 +1150,8 @@ int report_generate(const char *platform_dir, const char *run_id, const char *gn
 			   c) if (!rs_str(c, "point")[0]) case_figures(rp, c);
 	contention_figures(rp);
 	history_figures(rp);
-	draw(rp);
+	if (gnuplot)
+		draw(rp);
 	ret = write_html(rp);
 	ret = write_md(rp) ? -EIO : ret ? -EIO : 0;
 	snprintf(index, len, "%s/index.html", rp->rdir);

@@ -165,7 +165,8 @@ bool pcidev_noiommu(const char *bdf);
  * register says there is one, with a bound on the number of hops.
  *
  * Return: 0 (capability found or not), -EINVAL if @n < 64 or the list is
- * malformed (pointer into the header, loop).
+ * malformed (pointer into the header, loop), -ENODATA if it leads beyond
+ * the @n bytes.
  */
 int pcidev_parse_pm_cap(const uint8_t *cfg, size_t n, struct pcidev_info *out);
 

@@ -325,7 +325,8 @@ int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out);
  * report_generate() - draw a run and write <run>/report/.
  * @platform_dir: results/<platform>
  * @run_id: the run, or NULL for the newest (by start time)
- * @gnuplot: the gnuplot program (a name looked up in PATH, or a path)
+ * @gnuplot: the gnuplot program (a name looked up in PATH, or a path), or
+ *           NULL to draw nothing (every figure is then missing; fuzz_rundir)
  * @index: out, the path of the index.html written
  * @len: size of @index
  *
