@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The tests: unit tests (cmocka, through ctest), the same under ASan+UBSan,
-# and the QEMU platform tests (variants' semantics in the guest, a smoke
-# run of every suite, guest-failure detection, icount determinism).
+# libFuzzer on every parser of outside input (tests/fuzz.sh), and the QEMU
+# platform tests (variants' semantics in the guest, a smoke run of every
+# suite, guest-failure detection, icount determinism).
 #   ./run-tests.sh           everything
-#   ./run-tests.sh --unit    unit tests only (no kernel build, no VM)
+#   ./run-tests.sh --unit    unit tests and fuzzing only (no kernel build, no VM)
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/deps.sh
@@ -17,6 +18,8 @@ for cfg in "build:-DVPB_SANITIZE=OFF" "build-asan:-DVPB_SANITIZE=ON"; do
 done
 echo "== checkpatch on every kernel variant patch"
 tests/checkpatch.sh
+echo "== fuzzing every parser of outside input (tests/fuzz.sh)"
+tests/fuzz.sh
 [ "${1:-}" = --unit ] && exit 0
 echo "== QEMU platform tests"
 exec tests/vm-tests.sh build/vfio-pm-bench
