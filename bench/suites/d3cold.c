@@ -258,9 +258,9 @@ static int op(void *state)
 		if (__vfio_get_info(s->dev, &info))
 			return -errno;
 		p = (struct pollfd){.fd = s->efd, .events = POLLIN};
-		do /* a signal does not stop the wakeup already under way */
-			ret = poll(&p, 1, 5000);
-		while (ret < 0 && errno == EINTR);
+		ret = poll(&p, 1, 5000);
+		if (ret < 0)
+			return -errno; /* EINTR: SIGINT/SIGTERM, the run ends */
 		if (ret != 1)
 			return -ETIMEDOUT;
 		s->engaged = false; /* the wakeup left low power for good */
