@@ -7,8 +7,9 @@
 # from seeds made from bench/tests/fixtures (and bench/fuzz/seeds/*.txt, one
 # input a line) plus the corpus earlier runs left in build-fuzz/corpus/.
 # Prints "ok - fuzz <target> (<execs> execs)" or "not ok - fuzz <target>";
-# the log is build-fuzz/logs/<target>.log, a crashing input is saved in
-# build-fuzz/artifacts/. Exit: 0 no crash, 1 a crash (or a build failure).
+# the log is build-fuzz/logs/<target>.log, a crashing input of this run is
+# saved in build-fuzz/artifacts/. Exit: 0 no crash, 1 a crash (or a build
+# failure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-${VPB_FUZZ_SECONDS:-45}}
@@ -63,6 +64,7 @@ TMPDIR=$(mktemp -d /dev/shm/vpb-fuzz.XXXXXX 2>/dev/null || mktemp -d)
 export TMPDIR
 trap 'rm -rf "$TMPDIR"' EXIT
 export UBSAN_OPTIONS=print_stacktrace=1
+rm -rf $b/artifacts
 mkdir -p $b/logs $b/artifacts
 fail=0
 for src in bench/fuzz/fuzz_*.c; do
