@@ -3,7 +3,9 @@
 # The host puts its arguments in front of this script:  set -- N SEED "VARIANTS"
 #   N         random interruptions to land (default 6); SIGINT, SIGTERM and
 #             SIGKILL in turn, each at a random point of a running
-#             `vfio-pm-bench run --suite d3cold,ioctl` on every device
+#             `vfio-pm-bench run --suite d3cold,ioctl` on every device: every
+#             other one anywhere in the run, the others while it writes its
+#             outputs (times from an uninterrupted run of each variant)
 #   SEED      seed of the delays (an LCG: the same seed sends the same delays)
 #   VARIANTS  kernel variants (default "upstream v4"), loaded in turn for
 #             blocks of three iterations (one of each signal)
@@ -215,20 +217,33 @@ while [ $landed -lt "$n" ] && [ $attempts -lt $((2 * n + 6)) ]; do
 	v=$1
 	[ "$loaded" = "$v" ] || load "$v"
 	vv=$(echo "$v" | sed 's/[^a-z0-9]/_/g')
-	eval "T=\${T_$vv:-}"
-	if [ -z "$T" ]; then # how long an uninterrupted run lasts, per variant
+	eval "T=\${T_$vv:-} W=\${W_$vv:-}"
+	if [ -z "$T" ]; then # per variant: how long a run lasts, when it writes its outputs
 		run=calib-$v
 		start_run "$long" $run
+		W=""
+		while [ -z "$W" ] && kill -0 $pid 2>/dev/null; do
+			for f in "$dir"/*.csv; do
+				[ -e "$f" ] && W=$(($(now_ms) - t_start))
+				break
+			done
+			usleep 10000
+		done
 		wait $pid
 		rc=$?
 		T=$(($(now_ms) - t_start))
-		eval "T_$vv=$T"
+		eval "T_$vv=$T W_$vv=${W:-0}"
 		[ $rc = 0 ] && [ "$(status_of "$dir")" = complete ]
-		tap $? "$v: an uninterrupted run completes" "$T ms from its directory to its exit"
+		tap $? "$v: an uninterrupted run completes" "$T ms from its directory to its exit, outputs from $W ms"
 	fi
 	case $((landed % 3)) in 0) sig=INT ;; 1) sig=TERM ;; 2) sig=KILL ;; esac
-	rand "$T"
-	delay=$r
+	if [ $((landed % 2)) = 0 ]; then # anywhere in the run
+		rand "$T"
+		delay=$r
+	else # while it writes its outputs
+		rand $((T - W + 1))
+		delay=$((W + r))
+	fi
 	run=it$attempts
 	find "$R/$plat" -mindepth 1 -maxdepth 1 -type d | sort >"$tmp/earlier"
 	sums "$tmp/earlier" >"$tmp/sums.before"
