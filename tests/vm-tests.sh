@@ -94,5 +94,18 @@ rc=$?
 grep -E "^not ok|^# counts" "$tmp/s5/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/    /'
 result "interruptions: device never left engaged or held, results complete or untouched" $rc
 
+# 6. Stress: every variant races low-power cycles against ioctls, reads and
+# opens (tests/guest/stress.sh, short, normal kernel): no splat, the device
+# back in D0, the usage count balanced. The debug-kernel version is recorded
+# by scripts/stress.sh in results/qemu-q35-tcg-host/*-stress-debug/.
+{ echo "STRESS_ARGS='--cycles 40 --duration 60s'"; cat tests/guest/stress.sh; } >"$tmp/stress.job"
+$vm --devices root --job "$tmp/stress.job" --no-report --timeout 900 \
+	--results "$tmp/r6" --share-out "$tmp/s6" >"$tmp/stress.out" 2>&1
+rc=$?
+grep -hE "^(FAIL|expected) " "$tmp"/s6/stress/*.txt 2>/dev/null | sed 's/^/    /'
+n=$(ls "$tmp"/s6/stress/*.json 2>/dev/null | wc -l)
+result "stress: every variant, no splat, device back in D0, usage balanced ($n runs)" \
+	$([ $rc = 0 ] && [ "$n" -ge 5 ]; echo $?)
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
