@@ -30,10 +30,10 @@ dir=results/$plat/$run_id
 	echo "Command: \`scripts/stress.sh $cycles $devices $duration\` (harness $(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- bench kernel || echo -dirty)): \`kernel/vm/vm.sh --debug-kernel --clock host --smp 2 --devices $devices --job tests/guest/stress.sh\`, each variant loaded by \`vfio-pm-bench check --variant\` (its output: \`<variant>-<device>.check\`), then \`vfio-pm-bench stress --cycles $cycles --duration $duration --threads 2\`."
 	echo "Debug kernel: kernel/config/debug.config (PROVE_LOCKING, DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, KASAN). The guest's whole log: dmesg.txt."
 	echo
-	echo "| variant | device | cycles | ioctls+reads | second opens | wakeups | seconds | checks failed | failed as expected (no-get) | kernel splat lines | verdict |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| variant | device | cycles | ioctls+reads | second opens | wakeups | ms suspended | seconds | checks failed | failed as expected (no-get) | kernel splat lines | verdict |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for j in "$dir"/*.json; do
-		jq -r '"| \(.variant) | \(.device) | \(.cycles) | \(.ops) | \(.opens) | \(.wakeups) | \(.seconds * 10 | round / 10) | \([.checks[] | select(.verdict == "FAIL")] | length) | \([.checks[] | select(.verdict == "expected") | .check] | join(", ")) | \(.checks[] | select(.check == "no kernel splat") | .detail) | \(.verdict) |"' "$j"
+		jq -r '"| \(.variant) | \(.device) | \(.cycles) | \(.ops) | \(.opens) | \(.wakeups) | \(.suspended_ms) | \(.seconds * 10 | round / 10) | \([.checks[] | select(.verdict == "FAIL")] | length) | \([.checks[] | select(.verdict == "expected") | "\(.check): \(.detail)"] | join("; ")) | \(.checks[] | select(.check == "no kernel splat") | .detail) | \(.verdict) |"' "$j"
 	done
 	echo
 	echo "Checks per run: final exit accepted; device in D0 and active; runtime_usage equal to its value after open; ioctls and reads succeed; reads return the device's ID; low-power entries and exits accepted; second fds open and work; runtime_usage back to its value before the run after close; no lockdep, KASAN, UBSAN, WARN, BUG, ODEBUG or atomic-sleep line in /dev/kmsg since the start."
