@@ -55,6 +55,10 @@ static void run_usage(FILE *f)
 		"      --cycles N         low-power cycles per case (default %u)\n"
 		"      --dwell DUR        time in low power before the exit (default: until the\n"
 		"                         deepest state the platform offers is reached)\n"
+		"      --jitter DUR       a random wait in [0, DUR) before each exit, seeded by\n"
+		"                         --seed (default 20ms, 0 for none): exits then start\n"
+		"                         at every phase of the timer tick, whose msleep()\n"
+		"                         rounding otherwise biases one variant against another\n"
 		"      --state-timeout DUR  longest wait for a state (default 2s)\n"
 		"      --expect STATE     d3cold or d3hot: a cycle reaching another state fails\n"
 		"      --breakdown        trace the exit's phases (inflates the timings)\n"
@@ -87,6 +91,7 @@ enum {
 	O_SEED,
 	O_CYCLES,
 	O_DWELL,
+	O_JITTER,
 	O_STATE_TIMEOUT,
 	O_EXPECT,
 	O_BREAKDOWN,
@@ -118,6 +123,7 @@ static const struct option run_options[] = {
 	{"seed", required_argument, NULL, O_SEED},
 	{"cycles", required_argument, NULL, O_CYCLES},
 	{"dwell", required_argument, NULL, O_DWELL},
+	{"jitter", required_argument, NULL, O_JITTER},
 	{"state-timeout", required_argument, NULL, O_STATE_TIMEOUT},
 	{"expect", required_argument, NULL, O_EXPECT},
 	{"breakdown", no_argument, NULL, O_BREAKDOWN},
@@ -277,6 +283,10 @@ static int parse_and_run(int argc, char **argv, const char *cmdline)
 		case O_DWELL:
 			if (units_parse_duration_ns(optarg, &o.dwell_ns))
 				return bad("--dwell", optarg, "expected a duration like 200ms");
+			break;
+		case O_JITTER:
+			if (units_parse_duration_ns(optarg, &o.jitter_ns))
+				return bad("--jitter", optarg, "expected a duration like 20ms");
 			break;
 		case O_STATE_TIMEOUT:
 			if (units_parse_duration_ns(optarg, &o.state_timeout_ns) ||

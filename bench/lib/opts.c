@@ -18,6 +18,7 @@ void opts_defaults(struct vpb_opts *o)
 	o->cpu = -1;
 	o->cycles = 10;
 	o->state_timeout_ns = 2000000000ull; /* 2 s */
+	o->jitter_ns = 20000000ull;	     /* 20 ms: 2 to 20 ticks at HZ 100 to 1000 */
 	o->placement = "compact";
 	o->duration_ns = 1000000000ull; /* 1 s */
 	o->seed = 1;

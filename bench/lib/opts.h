@@ -47,7 +47,8 @@ struct vpb_opts {
 	int cpu; /* pin the measuring thread to this OS cpu, -1 = don't */
 	/* d3cold */
 	unsigned int cycles;
-	uint64_t dwell_ns; /* 0 = wait for the deepest state */
+	uint64_t dwell_ns;  /* 0 = wait for the deepest state */
+	uint64_t jitter_ns; /* d3cold: random wait before each exit, in [0, jitter_ns) */
 	uint64_t state_timeout_ns;
 	const char *expect; /* NULL, "d3cold" or "d3hot" */
 	bool breakdown;

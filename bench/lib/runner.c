@@ -822,13 +822,14 @@ static json_t *opts_json(const struct vpb_opts *o)
 		json_array_append_new(vars, json_pack("{s:s, s:s}", "name", o->variants[i].name,
 						      "modules", o->variants[i].dir));
 	return json_pack("{s:o, s:o, s:o, s:s, s:i, s:I, s:i, s:I, s:s, s:s, s:s, s:s?, s:b, s:i, "
-			 "s:i, s:I, s:I, s:s?, s:b, s:s?, s:s, s:I, s:b, s:I}",
+			 "s:i, s:I, s:I, s:I, s:s?, s:b, s:s?, s:s, s:I, s:b, s:I}",
 			 "suites", suites, "devices", devs, "variants", vars, "reference",
 			 o->reference, "rounds", o->rounds, "samples", (json_int_t)o->samples,
 			 "batch", o->batch, "warmup_ns", (json_int_t)o->warmup_ns, "clock",
 			 o->clock, "clock_label", o->clock_label, "iommu", o->iommu, "events",
 			 o->events, "no_counters", o->no_counters, "cpu", o->cpu, "cycles",
-			 o->cycles, "dwell_ns", (json_int_t)o->dwell_ns, "state_timeout_ns",
+			 o->cycles, "dwell_ns", (json_int_t)o->dwell_ns, "jitter_ns",
+			 (json_int_t)o->jitter_ns, "state_timeout_ns",
 			 (json_int_t)o->state_timeout_ns, "expect", o->expect, "breakdown",
 			 o->breakdown, "threads", o->threads, "placement", o->placement,
 			 "duration_ns", (json_int_t)o->duration_ns, "keep_samples", o->keep_samples,

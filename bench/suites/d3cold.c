@@ -6,7 +6,8 @@
  * A cycle (one sample):
  *   prepare  engage low power (LOW_POWER_ENTRY[_WITH_WAKEUP], or v4's SET
  *            ENTER), wait for runtime_status "suspended" (the entry latency),
- *            then wait for the deepest state the platform offers (or --dwell)
+ *            then wait for the deepest state the platform offers (or --dwell),
+ *            then a random wait in [0, --jitter) (settle_ms is all of it)
  *   op       the timed exit trigger: an ioctl, a config read, LOW_POWER_EXIT,
  *            or (wakeup) an ioctl and the wakeup eventfd firing
  *   verify   the cycle is valid only if it started from the expected state
@@ -21,6 +22,14 @@
  * sample is invalid). The tracing inflates the exit: breakdown runs are
  * for the phases, timing runs go without. Without --breakdown the phase
  * columns are -1.
+ * The jitter: the exit's delays are msleep()s rounded up to the timer
+ * tick, so an exit takes up to a tick longer or shorter depending on where
+ * in the tick it starts. Without the jitter every cycle of a variant starts
+ * at about the same phase (under QEMU's icount clock, exactly the same), and
+ * two variants whose entries differ in length compare phases, not costs
+ * (the percpu-exit-phase run in results/qemu-q35-tcg-icount). The jitter spreads each
+ * variant's exits over the phases; the same seed gives every variant the
+ * same sequence of waits.
  * The device is never left engaged: teardown exits low power whatever
  * happened, and so does an interrupted run.
  */
@@ -30,6 +39,7 @@
 #include "pcidev.h"
 #include "opts.h"
 #include "runner.h"
+#include "stats.h"
 #include "suite.h"
 #include "sysfs.h"
 #include "vfio.h"
@@ -57,6 +67,7 @@ struct d3 {
 	char start[16];
 	char invalid[64];
 	uint64_t active_ms;   /* power/runtime_active_time before the trigger */
+	struct stats_rng rng; /* the --jitter waits */
 	struct bd_tracer *bd; /* --breakdown */
 	uint64_t bd_lo;	      /* CLOCK_MONOTONIC_RAW when tracing went on */
 	int bd_err;	      /* tracing could not be started for this cycle */
@@ -111,6 +122,7 @@ static int setup(struct vpb_env *env, void **state, char *why, size_t len, enum 
 	s->o = o;
 	s->t = t;
 	s->efd = -1;
+	stats_rng_seed(&s->rng, o->seed);
 	if (o->expect)
 		s->expect = !strcmp(o->expect, "d3cold") ? "D3cold" : "D3hot";
 	else if (!o->dwell_ns)
@@ -184,6 +196,13 @@ static int prepare(void *state)
 			if (ret)
 				snprintf(s->invalid, sizeof(s->invalid),
 					 "%s not reached in time (last %s)", s->expect, last);
+		}
+		if (s->o->jitter_ns) {
+			uint64_t j = stats_rng_below(&s->rng, s->o->jitter_ns);
+			struct timespec d = {(time_t)(j / 1000000000ull),
+					     (long)(j % 1000000000ull)};
+
+			nanosleep(&d, NULL);
 		}
 		s->settle_ms = (clock_mono_ns() - t0) / 1e6;
 	}
