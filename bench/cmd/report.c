@@ -769,6 +769,21 @@ static void fmt_val(const json_t *c, double ns, char *buf, size_t len)
 	(void)c;
 }
 
+/* The round-level shift (summary.json vs_reference.<v>.rounds), if any. */
+static void html_rounds(FILE *f, const json_t *c, const json_t *r)
+{
+	json_t *ci = json_object_get(r, "ci");
+	char m[64], a[64], b[64];
+
+	if (!ci)
+		return;
+	fmt_val(c, rs_num(r, "median_diff"), m, sizeof(m));
+	fmt_val(c, json_number_value(json_array_get(ci, 0)), a, sizeof(a));
+	fmt_val(c, json_number_value(json_array_get(ci, 1)), b, sizeof(b));
+	fprintf(f, "<br>by rounds: %s [%s, %s], %.0f rounds, p %.2g", m, a, b, rs_num(r, "n"),
+		rs_num(r, "p"));
+}
+
 static void html_case_table(FILE *f, const struct report *rp, const json_t *c)
 {
 	char label[300], a[32], b[32], m[32];
@@ -817,6 +832,7 @@ static void html_case_table(FILE *f, const struct report *rp, const json_t *c)
 			fprintf(f, "%s (%+.2f %%) [%s, %s], p %.2g", m,
 				rs_num(s, "percent_of_reference"), a, b,
 				rs_num(json_object_get(s, "mann_whitney"), "p"));
+			html_rounds(f, c, json_object_get(s, "rounds"));
 		} else {
 			fprintf(f, "-");
 		}
