@@ -55,7 +55,7 @@ grep -v '^#' results/qualify-example.spec | grep . >$b/seeds/rules.txt
 lines fuzz_qualify $b/seeds/rules.txt
 files fuzz_ftrace $fx/ftrace/*.txt
 for f in $fx/ftrace/*.txt; do
-	for i in $(seq 1 40 "$(wc -l <"$f")"); do tail -n +"$i" "$f" | head -n 40 | seed fuzz_ftrace; done
+	for i in $(seq 1 40 "$(wc -l <"$f")"); do sed -n "$i,$((i + 39))p" "$f" | seed fuzz_ftrace; done
 done
 
 # The targets' scratch directories (fuzz.h), on tmpfs when there is one:
