@@ -107,5 +107,20 @@ n=$(ls "$tmp"/s6/stress/*.json 2>/dev/null | wc -l)
 result "stress: every variant, no splat, device back in D0, usage balanced ($n runs)" \
 	$([ $rc = 0 ] && [ "$n" -ge 5 ]; echo $?)
 
+# 7. The other IOMMU paths: QEMU's intel-iommu, the device opened through a
+# type1 container and through iommufd (cdev), the wrapper measured on both.
+for mode in type1 iommufd; do
+	$vm --iommu intel-iommu --variants upstream --suites ioctl --devices root --rounds 1 \
+		--results "$tmp/r7" --run-id "$mode" --no-report --timeout 600 \
+		-- --samples 50 --case get-info,container-ioctl --no-counters --iommu "$mode" \
+		>"$tmp/iommu-$mode.out" 2>&1
+	rc=$?
+	sum=$tmp/r7/qemu-q35-tcg-icount/$mode/summary.json
+	n=$(jqv '[.cases[] | .variants.upstream.valid // 0] | add // 0' "$sum" 2>/dev/null)
+	got=$(jqv '.options.iommu' "$tmp/r7/qemu-q35-tcg-icount/$mode/run.json" 2>/dev/null)
+	result "intel-iommu: the ioctl suite through $mode" \
+		$([ $rc = 0 ] && [ "$got" = "$mode" ] && [ "${n:-0}" -gt 0 ]; echo $?)
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
