@@ -13,7 +13,7 @@
 
 int kmsg_mark(struct kmsg *k)
 {
-	k->lost = 0;
+	memset(k, 0, sizeof(*k));
 	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (k->fd < 0)
 		return -errno;
@@ -68,15 +68,11 @@ const char *kmsg_splat(const char *msg)
 	return NULL;
 }
 
-int kmsg_collect(struct kmsg *k, char *excerpt, size_t len)
+void kmsg_scan(struct kmsg *k)
 {
 	char rec[8192];
-	size_t used = 0;
-	int splats = 0, context = 0;
 
-	if (len)
-		excerpt[0] = '\0';
-	for (;;) {
+	while (k->fd >= 0) {
 		ssize_t n = read(k->fd, rec, sizeof(rec) - 1);
 		const char *msg;
 
@@ -92,17 +88,27 @@ int kmsg_collect(struct kmsg *k, char *excerpt, size_t len)
 		rec[strcspn(rec, "\n")] = '\0'; /* drop the " KEY=value" lines */
 		msg = kmsg_text(rec);
 		if (kmsg_splat(msg)) {
-			splats++;
-			context = KMSG_CONTEXT + 1;
+			k->splats++;
+			k->context = KMSG_CONTEXT + 1;
 		}
-		if (context > 0 && used + 1 < len) {
-			int w = snprintf(excerpt + used, len - used, "%s\n", msg);
+		if (k->context > 0 && k->used + 1 < sizeof(k->excerpt)) {
+			int w = snprintf(k->excerpt + k->used, sizeof(k->excerpt) - k->used, "%s\n",
+					 msg);
 
-			used = w < 0 ? used : used + (size_t)w < len ? used + (size_t)w : len - 1;
-			context--;
+			if (w > 0)
+				k->used += (size_t)w;
+			if (k->used >= sizeof(k->excerpt))
+				k->used = sizeof(k->excerpt) - 1;
+			k->context--;
 		}
 	}
-	close(k->fd);
+}
+
+unsigned int kmsg_close(struct kmsg *k)
+{
+	kmsg_scan(k);
+	if (k->fd >= 0)
+		close(k->fd);
 	k->fd = -1;
-	return splats;
+	return k->splats;
 }

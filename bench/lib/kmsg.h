@@ -8,9 +8,16 @@
 
 #include <stddef.h>
 
+/* Lines kept after each splat line in the excerpt. */
+#define KMSG_CONTEXT 12
+
 struct kmsg {
 	int fd;
-	unsigned int lost; /* records overwritten before they were read */
+	unsigned int lost;   /* records overwritten before they were read */
+	unsigned int splats; /* splat lines read so far */
+	char excerpt[4096];  /* the splat lines, each with KMSG_CONTEXT lines after */
+	size_t used;
+	int context;
 };
 
 /**
@@ -21,15 +28,15 @@ struct kmsg {
 int kmsg_mark(struct kmsg *k);
 
 /**
- * kmsg_collect() - read every record since the mark and close @k.
- * @excerpt: the splat lines, each with up to KMSG_CONTEXT lines after it,
- *           NUL-terminated and cut at @len
- * Return: the number of splat lines (0: a clean log), or -errno.
+ * kmsg_scan() - read the records logged since the last read, counting the
+ * splats into @k->splats and keeping them in @k->excerpt. Call it often
+ * while a chatty test runs: records the ring buffer overwrites before they
+ * are read are lost (counted in @k->lost).
  */
-int kmsg_collect(struct kmsg *k, char *excerpt, size_t len);
+void kmsg_scan(struct kmsg *k);
 
-/* Lines kept after each splat line in the excerpt. */
-#define KMSG_CONTEXT 12
+/** kmsg_close() - a last kmsg_scan(), then close @k. Return: @k->splats. */
+unsigned int kmsg_close(struct kmsg *k);
 
 /**
  * kmsg_text() - the message of a /dev/kmsg record
