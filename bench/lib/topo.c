@@ -45,24 +45,29 @@ int topo_init(hwloc_topology_t *t, const char *synthetic, bool io)
 }
 
 /*
- * Is @p a CPU list "N[-M][,N[-M]]..." with every number at most
- * TOPO_MAX_CPU? (hwloc takes more: "-5" and "5-" are ranges up to the end.)
+ * Is @p a CPU list "N[-M][,N[-M]]..." of decimal numbers without leading
+ * zeros, N <= M, every one at most TOPO_MAX_CPU? hwloc takes more, and
+ * differently: "010" is octal, "-5" and "5-" are ranges to the end, and
+ * "1,08-1" left its bitmap inconsistent (found by fuzz_options: a loop).
  */
 static bool cpulist_ok(const char *p)
 {
+	unsigned long first = 0, v;
 	bool range = false;
 
 	for (;;) {
 		char *end;
 
-		if (*p < '0' || *p > '9')
+		if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
 			return false;
 		errno = 0;
-		if (strtoul(p, &end, 10) > TOPO_MAX_CPU || errno)
+		v = strtoul(p, &end, 10);
+		if (v > TOPO_MAX_CPU || errno || (range && v < first))
 			return false;
 		p = end;
 		if (*p == '-' && !range) {
 			range = true;
+			first = v;
 			p++;
 			continue;
 		}

@@ -21,8 +21,9 @@
  *                      The topology must have been loaded with I/O objects.
  *                      With ":fallback", a device unknown to hwloc gives compact
  *                      over the machine and a warning.
- *   cpuset:LIST        an explicit OS CPU list ("0-3,8": N or N-M, comma
- *                      separated), in ascending order, checked against the
+ *   cpuset:LIST        an explicit OS CPU list ("0-3,8": N or N-M with
+ *                      N <= M, comma separated, decimal without leading
+ *                      zeros), in ascending order, checked against the
  *                      topology; CPU numbers above TOPO_MAX_CPU are refused
  *                      (hwloc would allocate and fill a bitmap up to the
  *                      largest one).

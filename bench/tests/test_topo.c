@@ -91,6 +91,12 @@ static void test_parse(void **state)
 	assert_int_equal(topo_policy_parse("cpuset:1,,2", &p, err, sizeof(err)), -EINVAL);
 	assert_int_equal(topo_policy_parse("cpuset:1-2-3", &p, err, sizeof(err)), -EINVAL);
 	assert_int_equal(topo_policy_parse("cpuset:1,", &p, err, sizeof(err)), -EINVAL);
+	/* and a loop in hwloc on "08-1" (read as octal), after 2.9M inputs */
+	assert_int_equal(topo_policy_parse("cpuset:1,3,4,5,08-1,2,4,6", &p, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(topo_policy_parse("cpuset:010", &p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(topo_policy_parse("cpuset:1,3-1", &p, err, sizeof(err)), -EINVAL);
+	assert_int_equal(topo_policy_parse("cpuset:0,10,2-2", &p, err, sizeof(err)), 0);
 	assert_int_equal(topo_policy_parse("", &p, err, sizeof(err)), -EINVAL);
 	assert_int_equal(topo_policy_parse("device-local:x", &p, err, sizeof(err)), -EINVAL);
 }
