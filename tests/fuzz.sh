@@ -16,6 +16,11 @@ secs=${1:-${VPB_FUZZ_SECONDS:-45}}
 b=build-fuzz
 fx=bench/tests/fixtures
 
+# One run at a time: runs share build-fuzz/ (binaries, seeds, corpus, logs).
+mkdir -p $b
+exec 9>$b/.lock
+flock 9
+
 CC=clang cmake -S . -B $b -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVPB_FUZZ=ON -DVPB_TESTS=OFF \
 	>/dev/null
 cmake --build $b -j"$(nproc)" >/dev/null
