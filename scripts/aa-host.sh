@@ -54,7 +54,7 @@ count() { echo "$rows" | awk -F'|' -v c="$1" -v col="$2" '$3 ~ " "c" " { n++; if
 {
 	echo "# A/A under the host clock: $repeats repeats of $rounds rounds"
 	echo
-	echo "Command: \`scripts/aa-host.sh $repeats $rounds\` (harness $(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- bench kernel || echo -dirty)), one boot: \`kernel/vm/vm.sh --clock host --smp 2 --devices root\`."
+	echo "Command: \`scripts/aa-host.sh $repeats $rounds\` (harness $(jq -r .harness_revision "$dir/r01/run.json")), one boot: \`kernel/vm/vm.sh --clock host --smp 2 --devices root\`."
 	echo "Each repeat \`r<i>/\` is one \`vfio-pm-bench run --suite ioctl --case $cases --device $dev\` with the variants upstream, upstream@b (the same modules, loaded again under another name) and no-get, interleaved and rotated round by round, reference upstream, 300 samples per case, variant and round."
 	echo
 	echo "A/A intervals that contain 0 (target: 19 of 20 or better):"
@@ -63,6 +63,11 @@ count() { echo "$rows" | awk -F'|' -v c="$1" -v col="$2" '$3 ~ " "c" " { n++; if
 	echo "|---|---|---|"
 	for c in ${cases//,/ }; do
 		echo "| $c | $(count "$c" 5) | $(count "$c" 7) |"
+	done
+	echo
+	echo "The wrapper's interval by rounds has a half-width of at most 5 % of upstream's median in:"
+	for c in get-info config-read; do
+		echo "$rows" | awk -F'|' -v c=" $c " '$3 == c { n++; if ($9 + 0 <= 5) y++ } END { printf "- %s: %d of %d repeats\n", c, y, n }'
 	done
 	echo
 	echo "All figures in ns per ioctl (emulated, host clock). A/A = upstream@b - upstream; wrapper = upstream - no-get, by rounds; half-width in % of upstream's median."
