@@ -205,11 +205,13 @@ if [ "$iommu" = intel-iommu ]; then
 	iommu_args=(-device intel-iommu,intremap=off)
 	cmdline_iommu="intel_iommu=on"
 fi
+# log_buf_len: `vfio-pm-bench stress` reads the whole kernel log, and under noiommu
+# every open of a device fd logs a line (thousands a second).
 qemu=(qemu-system-x86_64 -M q35 "${accel[@]}" -m "$memory" -nodefaults -no-user-config
 	-display none -serial file:"$work/console.log" -no-reboot
 	-rtc base=2026-01-01T00:00:00,clock=vm
 	-kernel "$BZIMAGE" -initrd "$work/initramfs.cpio.gz"
-	-append "console=ttyS0 panic=-1 nokaslr pcie_port_pm=force $cmdline_iommu"
+	-append "console=ttyS0 panic=-1 nokaslr pcie_port_pm=force log_buf_len=8M $cmdline_iommu"
 	-acpitable file="$work/ssdt.aml" "${iommu_args[@]}"
 	-device pcie-root-port,id=rp1,bus=pcie.0,addr=07.0,chassis=1,slot=1,hotplug=off,x-speed=5
 	-device e1000e,bus=rp1,addr=00.0
