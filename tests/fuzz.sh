@@ -3,7 +3,7 @@
 # qualify specs, unit strings, sysfs/procfs values, platform identities,
 # traces) with libFuzzer, ASan and UBSan, one target at a time:
 #   tests/fuzz.sh [SECONDS]
-# SECONDS per target: default 45, or $VPB_FUZZ_SECONDS. Each target starts
+# SECONDS per target: default 60, or $VPB_FUZZ_SECONDS. Each target starts
 # from seeds made from bench/tests/fixtures (and bench/fuzz/seeds/*.txt, one
 # input a line) plus the corpus earlier runs left in build-fuzz/corpus/.
 # Prints "ok - fuzz <target> (<execs> execs)" or "not ok - fuzz <target>";
@@ -12,7 +12,7 @@
 # failure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:-${VPB_FUZZ_SECONDS:-45}}
+secs=${1:-${VPB_FUZZ_SECONDS:-60}}
 b=build-fuzz
 fx=bench/tests/fixtures
 
