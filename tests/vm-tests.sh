@@ -73,7 +73,7 @@ for i in 1 2; do
 	$vm --variants no-get,upstream --rounds 1 --suites ioctl,d3cold --devices root \
 		--results "$tmp/d$i" --run-id det --no-report \
 		-- --samples 300 --cycles 3 --case get-info,config-read,exit --no-counters \
-		--jitter 0 >"$tmp/det$i.out" 2>&1
+		--jitter 0ms >"$tmp/det$i.out" 2>&1
 done
 fig() { jq -S '[.cases[] | select(.suite == "ioctl") | {case, device, v: (.variants | map_values({median, min, n}))}]' "$1"; }
 d1=$(fig "$tmp/d1/qemu-q35-tcg-icount/det/summary.json" 2>/dev/null)

@@ -56,7 +56,7 @@ static void run_usage(FILE *f)
 		"      --dwell DUR        time in low power before the exit (default: until the\n"
 		"                         deepest state the platform offers is reached)\n"
 		"      --jitter DUR       a random wait in [0, DUR) before each exit, seeded by\n"
-		"                         --seed (default 20ms, 0 for none): exits then start\n"
+		"                         --seed (default 20ms, 0ms for none): exits then start\n"
 		"                         at every phase of the timer tick, whose msleep()\n"
 		"                         rounding otherwise biases one variant against another\n"
 		"      --state-timeout DUR  longest wait for a state (default 2s)\n"
