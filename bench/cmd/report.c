@@ -53,6 +53,21 @@ static void missing(struct report *rp, const char *fmt, ...)
 	json_array_append_new(rp->missing, json_string(buf));
 }
 
+/* Whether the run was asked for @suite (run.json options.suites). */
+static bool ran_suite(const struct report *rp, const char *suite)
+{
+	const json_t *suites = json_object_get(json_object_get(rp->r.run, "options"), "suites");
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(suites, i, v)
+	{
+		if (json_is_string(v) && !strcmp(json_string_value(v), suite))
+			return true;
+	}
+	return false;
+}
+
 static bool is_d3cold(const json_t *c)
 {
 	return !strcmp(rs_str(c, "suite"), "d3cold");
@@ -545,7 +560,7 @@ static void contention_figures(struct report *rp)
 				   NULL, cap);
 		}
 	}
-	if (!any)
+	if (!any && ran_suite(rp, "contention"))
 		missing(rp, "contention: this run has no threaded case (suite contention)");
 	json_decref(done);
 }
