@@ -135,6 +135,7 @@ for a in $("$root/bin/busybox" --list); do
 	[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
 done
 cp "$top/kernel/vm/init" "$root/init"
+cp "$top/kernel/vm/vpb-share" "$root/bin/vpb-share"
 cp "$gbuild/vfio-pm-bench" "$root/bin/vfio-pm-bench"
 exec 9>&- # the binary is copied: the next launch may rebuild
 # The harness is linked dynamically (libhwloc.a needs a libudev.a Debian does
@@ -149,8 +150,6 @@ for v in ${build_variants//,/ }; do
 	mkdir -p "$root/lib/vfio-variants/$v"
 	cp "${!var}"/*.ko "$root/lib/vfio-variants/$v/"
 done
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.cpio.gz"
-mark initramfs "$s"
 
 # --- firmware ----------------------------------------------------------------------
 sleep_of() { [ "$1" -gt 0 ] && echo "Sleep ($1)" || echo ""; }
@@ -166,8 +165,13 @@ for v in ${variants//,/ }; do varargs="$varargs --variant $v=/lib/vfio-variants/
 [ -n "$run_id" ] || run_id=$(date -u +%Y%m%dT%H%M%SZ)-vm
 guest_iommu=noiommu
 [ "$iommu" = intel-iommu ] && guest_iommu=type1
+# The job is part of the initramfs: the guest reads nothing through virtio-9p
+# before it ends (9p requests complete on host threads, at host-dependent
+# guest times, and the icount clock would repeat only to a few us). A --job
+# gets the shared folder mounted at its start; the default job mounts it
+# after the measurement, to copy the results out.
 mkdir -p "$work/share"
-cat >"$work/share/job.sh" <<JOB
+cat >"$root/job.sh" <<JOB
 set -u
 # Dependencies of the variants' modules that stay in-tree. The emulated
 # IOMMU runs without interrupt remapping (intremap=off: TCG has no split
@@ -180,23 +184,28 @@ echo 1 >/sys/bus/pci/devices/0000:00:07.0/d3cold_allowed 2>/dev/null
 export VPB_DEVICES="$(for d in $devices; do printf '%s ' "${bdf[$d]}"; done)"
 JOB
 if [ -n "$job" ]; then
-	cat "$job" >>"$work/share/job.sh"
+	{ echo 'vpb-share || exit 1' && cat "$job"; } >>"$root/job.sh"
 else
-	cat >>"$work/share/job.sh" <<JOB
-# Results go to the guest's tmpfs first: no virtio-9p request (completed by
-# host threads, at host-dependent times) may land during a measurement.
+	cat >>"$root/job.sh" <<JOB
 vfio-pm-bench run --suite $suites $devargs $varargs --rounds $rounds \
 	--iommu $guest_iommu --clock-label $clock --results /tmp/results \
 	--platform-id qemu-q35-tcg-$clock --run-id $run_id ${extra[*]:-}
 rc=\$?
-cp -r /tmp/results /share/ || rc=1
+{ vpb-share && cp -r /tmp/results /share/; } || rc=1
 exit \$rc
 JOB
 fi
+cp "$root/job.sh" "$work/share/job.sh" # for --share-out
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.cpio.gz"
+mark initramfs "$s"
 
 # --- boot ----------------------------------------------------------------------------------
 if [ "$clock" = icount ]; then
-	accel=(-accel tcg -icount shift=0,sleep=off -smp 1)
+	# -seed: without it QEMU hands the guest host randomness (qemu_guest_getrandom),
+	# and the guest's random layouts (user-space ASLR, hash seeds, stack offsets)
+	# made D3cold cycles differ by 0.7-2.6 us between two boots; with it, by
+	# 22 ns at most (README: "Where this differs from ../shared/DESIGN.md").
+	accel=(-accel tcg -icount shift=0,sleep=off -smp 1 -seed 1)
 else
 	accel=(-accel tcg,thread=multi -smp "$smp")
 fi
