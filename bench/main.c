@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 		return VPB_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("vfio-pm-bench %s\n", VPB_GIT_REV);
+		printf("vfio-pm-bench %s\n", vpb_git_rev);
 		return VPB_EXIT_OK;
 	}
 	for (const struct command *c = commands; c->name; c++)

@@ -511,7 +511,7 @@ int cmd_stress(int argc, char **argv)
 	j = json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:b, "
 		"s:o, s:s, s:s}",
-		"harness_revision", VPB_GIT_REV, "device", bdf, "variant", variant, "design",
+		"harness_revision", vpb_git_rev, "device", bdf, "variant", variant, "design",
 		vfio_pm_design_name(s.d.design), "iommu", vfio_mode_name(s.d.mode), "threads",
 		threads, "cycles_asked", (json_int_t)s.cycles, "dwell_max_ns",
 		(json_int_t)s.dwell_max, "seconds", t0 / 1e9, "cycles", (json_int_t)s.done_cycles,

@@ -27,5 +27,7 @@ enum vpb_exit {
 void vpb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vpb_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern bool vpb_quiet;
+/* The harness revision: commit, "-dirty" when built from a modified tree (revision.c.in). */
+extern const char vpb_git_rev[];
 
 #endif

@@ -484,7 +484,7 @@ static int open_case_csv(const struct run *r, const struct series *key, const ch
 	snprintf(path, sizeof(path), "%s/%s%s", r->dir, stem, suffix);
 	ret = results_open(rf, path);
 	if (!ret)
-		fprintf(rf->f, "# vfio-pm-bench %s run %s: %s.%s%s%s%s%s, %s\n", VPB_GIT_REV,
+		fprintf(rf->f, "# vfio-pm-bench %s run %s: %s.%s%s%s%s%s, %s\n", vpb_git_rev,
 			r->run_id, key->suite->name, key->c->name, key->device[0] ? " on " : "",
 			key->device, key->point[0] ? " " : "", key->point, what);
 	return ret;
@@ -1010,7 +1010,7 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 	base = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:O, s:o, s:{s:s, s:s, s:f, s:f, s:f, "
 			 "s:s}, s:s}",
 			 "schema_version", RESULTS_SCHEMA_VERSION, "run_id", r.run_id, "command",
-			 cmdline, "harness_revision", VPB_GIT_REV, "start_time", start, "platform",
+			 cmdline, "harness_revision", vpb_git_rev, "start_time", start, "platform",
 			 r.slug, "platform_identity", ident, "options", opts_json(o), "clock",
 			 "kind", clock_kind_name(r.clock.kind), "why", r.clock.why, "ns_per_tick",
 			 r.clock.ns_per_tick, "overhead_ns", r.clock.overhead_ns, "resolution_ns",
