@@ -298,13 +298,32 @@ static bool level_ok(double level)
 	return level > 0.0 && level < 1.0;
 }
 
-static double resample_median(struct stats_rng *rng, const double *x, size_t n, double *buf)
+/*
+ * The median of one bootstrap resample of @sorted: n indices drawn uniformly.
+ * On sorted data the resample's median is decided by the middle order
+ * statistics of the indices, which counting finds in O(n) without copying or
+ * selecting values: several times faster than resampling values and taking
+ * stats_median(), which matters in a guest under TCG (1000 replicates per
+ * interval).
+ */
+static double resample_median(struct stats_rng *rng, const double *sorted, size_t n, uint32_t *cnt)
 {
-	size_t i;
+	size_t i, seen = 0, k = n / 2;
+	double lo = 0.0;
+	bool have_lo = n % 2;
 
+	memset(cnt, 0, n * sizeof(*cnt));
 	for (i = 0; i < n; i++)
-		buf[i] = x[stats_rng_below(rng, n)];
-	return stats_median(buf, n);
+		cnt[stats_rng_below(rng, n)]++;
+	for (i = 0;; i++) {
+		seen += cnt[i];
+		if (!have_lo && seen >= k) { /* the lower middle, element k - 1 */
+			lo = sorted[i];
+			have_lo = true;
+		}
+		if (seen > k) /* element k */
+			return n % 2 ? sorted[i] : lo + (sorted[i] - lo) / 2;
+	}
 }
 
 static void percentile_ci(double *stat, unsigned reps, double level, struct stats_ci *out)
@@ -315,27 +334,44 @@ static void percentile_ci(double *stat, unsigned reps, double level, struct stat
 	out->level = level;
 }
 
+/* A sorted copy of @x and a count buffer for resample_median(). */
+static int resample_prep(const double *x, size_t n, double **sorted, uint32_t **cnt)
+{
+	*sorted = malloc(n * sizeof(**sorted));
+	*cnt = malloc(n * sizeof(**cnt));
+	if (!*sorted || !*cnt) {
+		free(*sorted);
+		free(*cnt);
+		*sorted = NULL;
+		*cnt = NULL;
+		return -ENOMEM;
+	}
+	memcpy(*sorted, x, n * sizeof(**sorted));
+	stats_sort(*sorted, n);
+	return 0;
+}
+
 int stats_bootstrap_median_ci(const double *x, size_t n, double level, unsigned reps, uint64_t seed,
 			      struct stats_ci *out)
 {
 	struct stats_rng rng;
-	double *buf, *med;
+	double *sx, *med;
+	uint32_t *cnt;
 	unsigned r;
 
 	if (!x || !out || n == 0 || !level_ok(level) || reps < 2 || has_nan(x, n))
 		return -EINVAL;
-	buf = malloc(n * sizeof(*buf));
 	med = malloc(reps * sizeof(*med));
-	if (!buf || !med) {
-		free(buf);
+	if (!med || resample_prep(x, n, &sx, &cnt)) {
 		free(med);
 		return -ENOMEM;
 	}
 	stats_rng_seed(&rng, seed);
 	for (r = 0; r < reps; r++)
-		med[r] = resample_median(&rng, x, n, buf);
+		med[r] = resample_median(&rng, sx, n, cnt);
 	percentile_ci(med, reps, level, out);
-	free(buf);
+	free(sx);
+	free(cnt);
 	free(med);
 	return 0;
 }
@@ -344,33 +380,33 @@ int stats_bootstrap_shift_ci(const double *a, size_t na, const double *b, size_t
 			     unsigned reps, uint64_t seed, struct stats_ci *out)
 {
 	struct stats_rng rng;
-	double *bufa, *bufb, *diff;
+	double *sa = NULL, *sb = NULL, *diff;
+	uint32_t *ca = NULL, *cb = NULL;
 	unsigned r;
+	int ret = -ENOMEM;
 
 	if (!a || !b || !out || na == 0 || nb == 0 || !level_ok(level) || reps < 2 ||
 	    has_nan(a, na) || has_nan(b, nb))
 		return -EINVAL;
-	bufa = malloc(na * sizeof(*bufa));
-	bufb = malloc(nb * sizeof(*bufb));
 	diff = malloc(reps * sizeof(*diff));
-	if (!bufa || !bufb || !diff) {
-		free(bufa);
-		free(bufb);
-		free(diff);
-		return -ENOMEM;
-	}
+	if (!diff || resample_prep(a, na, &sa, &ca) || resample_prep(b, nb, &sb, &cb))
+		goto out;
 	stats_rng_seed(&rng, seed);
 	for (r = 0; r < reps; r++) {
-		double ma = resample_median(&rng, a, na, bufa);
-		double mb = resample_median(&rng, b, nb, bufb);
+		double ma = resample_median(&rng, sa, na, ca);
+		double mb = resample_median(&rng, sb, nb, cb);
 
 		diff[r] = mb - ma;
 	}
 	percentile_ci(diff, reps, level, out);
-	free(bufa);
-	free(bufb);
+	ret = 0;
+out:
+	free(sa);
+	free(ca);
+	free(sb);
+	free(cb);
 	free(diff);
-	return 0;
+	return ret;
 }
 
 /* ---- pairwise differences: selection without enumeration ------------- */

@@ -563,6 +563,42 @@ static void test_bootstrap_median(void **state)
 	assert_true(c1.lo <= c3.lo && c3.hi <= c1.hi);
 }
 
+/*
+ * The resampling by counting indices equals its definition: draw n values
+ * of the sorted sample with the same generator, take their median, then the
+ * percentile interval of those medians. Odd and even n, with ties.
+ */
+static void test_bootstrap_definition(void **state)
+{
+	static const size_t ns[] = {1, 2, 7, 8, 64, 101};
+	struct stats_rng rng, g;
+	double x[101], s[101], buf[101], med[200];
+	struct stats_ci c, want;
+
+	(void)state;
+	stats_rng_seed(&g, 5);
+	for (size_t t = 0; t < ARRAY_SIZE(ns); t++) {
+		size_t n = ns[t];
+
+		for (size_t i = 0; i < n; i++)
+			x[i] = (double)stats_rng_below(&g, n / 2 + 1); /* ties */
+		memcpy(s, x, n * sizeof(*s));
+		stats_sort(s, n);
+		stats_rng_seed(&rng, 9);
+		for (size_t r = 0; r < ARRAY_SIZE(med); r++) {
+			for (size_t i = 0; i < n; i++)
+				buf[i] = s[stats_rng_below(&rng, n)];
+			med[r] = stats_median(buf, n);
+		}
+		stats_sort(med, ARRAY_SIZE(med));
+		want.lo = stats_quantile_sorted(med, ARRAY_SIZE(med), 0.05);
+		want.hi = stats_quantile_sorted(med, ARRAY_SIZE(med), 0.95);
+		assert_int_equal(stats_bootstrap_median_ci(x, n, 0.9, ARRAY_SIZE(med), 9, &c), 0);
+		assert_same_double(c.lo, want.lo);
+		assert_same_double(c.hi, want.hi);
+	}
+}
+
 static void test_bootstrap_constant(void **state)
 {
 	double x[] = {4, 4, 4, 4, 4};
@@ -711,6 +747,7 @@ int main(void)
 		cmocka_unit_test(test_mwu_ties),
 		cmocka_unit_test(test_mwu_degenerate),
 		cmocka_unit_test(test_bootstrap_median),
+		cmocka_unit_test(test_bootstrap_definition),
 		cmocka_unit_test(test_bootstrap_constant),
 		cmocka_unit_test(test_bootstrap_shift),
 		cmocka_unit_test(test_bootstrap_errors),
