@@ -240,7 +240,7 @@ timeout --foreground -k 5 "$timeout" "${qemu[@]}" </dev/null >"$work/qemu.log" 2
 qpid=$!
 tail --pid="$qpid" -s 0.2 -n +1 -F "$console" 2>/dev/null |
 	grep --line-buffered -E '^(round|run |vfio-pm-bench|  [a-z]|VPB-|ok |not ok |# )' |
-	sed -u 's/^/  [guest] /' >&2
+	while IFS= read -r line; do stage "  guest: $line"; done
 wait "$qpid"
 qrc=$?
 cat "$work/qemu.log" >>"$console"
