@@ -196,7 +196,9 @@ exit \$rc
 JOB
 fi
 cp "$root/job.sh" "$work/share/job.sh" # for --share-out
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.cpio.gz"
+# Uncompressed: inflating it took the guest 0.26 s of instructions (2-3 s of
+# host time under TCG) at every boot.
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
 mark initramfs "$s"
 
 # --- boot ----------------------------------------------------------------------------------
@@ -219,7 +221,7 @@ fi
 qemu=(qemu-system-x86_64 -M q35 "${accel[@]}" -m "$memory" -nodefaults -no-user-config
 	-display none -serial file:"$work/console.log" -no-reboot
 	-rtc base=2026-01-01T00:00:00,clock=vm
-	-kernel "$BZIMAGE" -initrd "$work/initramfs.cpio.gz"
+	-kernel "$BZIMAGE" -initrd "$work/initramfs.cpio"
 	-append "console=ttyS0 panic=-1 nokaslr pcie_port_pm=force log_buf_len=8M $cmdline_iommu"
 	-acpitable file="$work/ssdt.aml" "${iommu_args[@]}"
 	-device pcie-root-port,id=rp1,bus=pcie.0,addr=07.0,chassis=1,slot=1,hotplug=off,x-speed=5
