@@ -196,8 +196,8 @@ exit \$rc
 JOB
 fi
 cp "$root/job.sh" "$work/share/job.sh" # for --share-out
-# Uncompressed: inflating it took the guest 0.26 s of instructions (2-3 s of
-# host time under TCG) at every boot.
+# Uncompressed: inflating it cost the guest 0.19 s of instructions at every
+# boot (boot to /init: 0.71 s gzip'ed, 0.52 s as is).
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
 mark initramfs "$s"
 
