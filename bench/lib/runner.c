@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -607,31 +608,57 @@ static json_t *shift(const double *ref, size_t nr, const double *v, size_t nv, d
 }
 
 /*
- * The shift at the level of rounds: each round's median of @variant minus
- * the same round's median of @ref, paired because both ran minutes apart in
- * the same round, and the Wilcoxon signed-rank interval over those
- * differences. Drift between rounds cancels in the pairs, and so does any
- * correlation of samples within a round, which the pooled tests above
- * assume away: on a drifting machine this is the figure to trust.
+ * Each round's median of one variant of a case, round 1 first, NaN for a
+ * round without a valid sample (or an infinite ratio): what the round-level
+ * tests work on, here and in `compare`.
  */
-static json_t *round_shift(const struct run *r, const struct series *key, const char *variant,
-			   const char *ref, bool ratio, double ref_median)
+static double *round_medians(const struct run *r, const struct series *key, const char *variant,
+			     bool ratio)
+{
+	double *m = malloc(r->o->rounds * sizeof(*m));
+
+	if (!m)
+		abort();
+	for (unsigned int round = 1; round <= r->o->rounds; round++) {
+		size_t n;
+		double *v = pool_values(r, key, variant, round, &n, ratio);
+		double med = n ? stats_median(v, n) : NAN;
+
+		m[round - 1] = isfinite(med) ? med : NAN;
+		free(v);
+	}
+	return m;
+}
+
+static json_t *round_medians_json(const struct run *r, const double *m)
+{
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < r->o->rounds; i++)
+		json_array_append_new(a, isnan(m[i]) ? json_null() : json_real(m[i]));
+	return a;
+}
+
+/*
+ * The shift at the level of rounds: each round's median of the variant
+ * (@m) minus the same round's median of the reference (@ref_m), paired
+ * because both ran minutes apart in the same round, and the Wilcoxon
+ * signed-rank interval over those differences. Drift between rounds cancels
+ * in the pairs, and so does any correlation of samples within a round,
+ * which the pooled tests above assume away: on a drifting machine this is
+ * the figure to trust.
+ */
+static json_t *round_shift(const struct run *r, const double *ref_m, const double *m,
+			   double ref_median)
 {
 	double d[STATS_SIGNED_RANK_MAX];
 	size_t nd = 0;
 	struct stats_signed_rank sr;
 	json_t *j;
 
-	for (unsigned int round = 1; round <= r->o->rounds && nd < ARRAY_SIZE(d); round++) {
-		size_t na, nb;
-		double *a = pool_values(r, key, ref, round, &na, ratio);
-		double *b = pool_values(r, key, variant, round, &nb, ratio);
-
-		if (na && nb)
-			d[nd++] = stats_median(b, nb) - stats_median(a, na);
-		free(a);
-		free(b);
-	}
+	for (unsigned int i = 0; i < r->o->rounds && nd < ARRAY_SIZE(d); i++)
+		if (!isnan(ref_m[i]) && !isnan(m[i]))
+			d[nd++] = m[i] - ref_m[i];
 	j = json_pack("{s:I}", "n", (json_int_t)nd);
 	if (!nd || stats_signed_rank(d, nd, 0.95, &sr)) {
 		json_object_set_new(
@@ -659,8 +686,11 @@ static void add_ratio(const struct run *r, const struct series *key, const char 
 	size_t n, nref;
 	double *v = pool_values(r, key, variant, 0, &n, true);
 	double *rv = pool_values(r, key, ref, 0, &nref, true);
+	double *m = round_medians(r, key, variant, true);
+	json_t *rd = distribution(v, n, r->o->seed);
 
-	json_object_set_new(dist, "ratio_to_control", distribution(v, n, r->o->seed));
+	json_object_set_new(rd, "round_medians", round_medians_json(r, m));
+	json_object_set_new(dist, "ratio_to_control", rd);
 	if (nref && strcmp(variant, ref)) {
 		double *tmp = malloc(nref * sizeof(*tmp));
 		json_t *c = json_object_get(cmp, variant);
@@ -668,14 +698,16 @@ static void add_ratio(const struct run *r, const struct series *key, const char 
 		memcpy(tmp, rv, nref * sizeof(*tmp));
 		if (c) {
 			double med = stats_median(tmp, nref);
+			double *ref_m = round_medians(r, key, ref, true);
 			json_t *sh = shift(rv, nref, v, n, med, r->o->seed);
 
-			json_object_set_new(sh, "rounds",
-					    round_shift(r, key, variant, ref, true, med));
+			json_object_set_new(sh, "rounds", round_shift(r, ref_m, m, med));
 			json_object_set_new(c, "ratio", sh);
+			free(ref_m);
 		}
 		free(tmp);
 	}
+	free(m);
 	free(v);
 	free(rv);
 }
@@ -685,13 +717,14 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 {
 	const char *ref = r->o->reference;
 	json_t *vj = json_object(), *cmp = json_object(), *states = json_object();
-	double *refv = NULL;
+	double *refv = NULL, *ref_m = NULL;
 	size_t nref = 0;
 	double ref_median = 0;
 
 	for (size_t v = 0; v < nvar; v++)
 		if (!strcmp(variants[v], ref)) {
 			refv = pool(r, key, ref, &nref);
+			ref_m = round_medians(r, key, ref, false);
 			if (nref) {
 				double *tmp = malloc(nref * sizeof(*tmp));
 
@@ -702,7 +735,7 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 		}
 	for (size_t v = 0; v < nvar; v++) {
 		size_t n, total = 0;
-		double *vals = pool(r, key, variants[v], &n);
+		double *vals = pool(r, key, variants[v], &n), *m;
 		double overhead = 0;
 		unsigned int rounds = 0;
 		json_t *d, *ctr = json_array(), *pts = json_array();
@@ -738,9 +771,11 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 			continue;
 		}
 		d = n ? distribution(vals, n, r->o->seed) : json_object();
+		m = round_medians(r, key, variants[v], false);
 		json_object_set_new(d, "valid", json_integer((json_int_t)n));
 		json_object_set_new(d, "total", json_integer((json_int_t)total));
 		json_object_set_new(d, "rounds", json_integer(rounds));
+		json_object_set_new(d, "round_medians", round_medians_json(r, m));
 		json_object_set_new(d, "harness_overhead_ns", json_real(overhead / rounds));
 		json_object_set_new(d, "counters", ctr);
 		if (json_array_size(pts))
@@ -751,16 +786,16 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 		if (refv && nref && n && strcmp(variants[v], ref)) {
 			json_t *sh = shift(refv, nref, vals, n, ref_median, r->o->seed);
 
-			json_object_set_new(
-				sh, "rounds",
-				round_shift(r, key, variants[v], ref, false, ref_median));
+			json_object_set_new(sh, "rounds", round_shift(r, ref_m, m, ref_median));
 			json_object_set_new(cmp, variants[v], sh);
 		}
 		if (key->c->control && n)
 			add_ratio(r, key, variants[v], ref, d, cmp);
+		free(m);
 		free(vals);
 	}
 	free(refv);
+	free(ref_m);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:s, s:o}", "suite",
 			 key->suite->name, "case", key->c->name, "point", key->point, "device",
 			 key->device, "unit", "ns/op", "batch", key->batch, "variants", vj,
