@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * compare.c - `vfio-pm-bench compare BASE NEW`: for every case two runs (or
- * two variants of one run) share, the Hodges-Lehmann shift with its Moses
- * 95 % interval, the Mann-Whitney p-value and a verdict.
+ * two variants of one run) share, a shift with its 95 % interval, a p-value
+ * and a verdict, judged on the rounds' medians where both sides have enough
+ * of them (summary.json variants.<v>.round_medians), else on the pooled
+ * samples (Hodges-Lehmann, Moses interval, Mann-Whitney). The pooled
+ * analysis assumes independent samples, which a drifting machine breaks:
+ * samples of one round share that round's drift.
  */
 #include "cmd.h"
 #include "common.h"
@@ -12,6 +16,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +24,7 @@
 #include <sys/stat.h>
 
 #define MIN_SAMPLES 10
+#define MIN_ROUNDS  6
 
 static void compare_usage(FILE *f)
 {
@@ -29,19 +35,31 @@ static void compare_usage(FILE *f)
 		"followed by ':VARIANT' to take one variant: 'RUN:no-get RUN:upstream' compares\n"
 		"two variants of one run, 'OLD:upstream NEW' compares upstream in both runs.\n"
 		"Without a variant, every variant both runs have is compared with itself.\n\n"
-		"For every case both share: the shift of NEW against BASE (Hodges-Lehmann, with\n"
-		"its distribution-free Moses 95 %% interval) and the Mann-Whitney p-value, on the\n"
-		"per-sample CSV when the run kept one, else on the stored histogram (each sample\n"
-		"at its bucket's midpoint, < 0.4 %% error). A case is regressed (NEW slower) or\n"
+		"For every case both share, the shift of NEW against BASE, its 95 %% interval and\n"
+		"a p-value, on one of two bases:\n"
+		"  rounds   each round's median (summary.json round_medians). Two variants of\n"
+		"           one run: the rounds pair, and the shift is the Wilcoxon signed-rank\n"
+		"           estimate of NEW - BASE over the rounds, with its exact interval and p\n"
+		"           (%d or more paired rounds, and enough for p to reach alpha: 8 at\n"
+		"           0.01). Two runs: Hodges-Lehmann, Moses interval and Mann-Whitney on\n"
+		"           the two sets of round medians (%d or more a side).\n"
+		"  pooled   every sample of every round (Hodges-Lehmann, Moses interval,\n"
+		"           Mann-Whitney), from the per-sample CSV when the run kept one, else\n"
+		"           from the stored histogram (each sample at its bucket's midpoint,\n"
+		"           < 0.4 %% error). Used where the rounds are too few or not stored\n"
+		"           (runs before round_medians); the output says why.\n"
+		"Samples of one round share its drift, so on a drifting machine (the host clock)\n"
+		"only the rounds basis is calibrated. A case is regressed (NEW slower) or\n"
 		"improved when p < alpha AND |shift| > PCT %% of BASE's median AND the interval\n"
-		"excludes 0; 'insufficient data' below %d valid samples on a side.\n\n"
+		"excludes 0; 'insufficient data' below %d valid samples on a side (pooled).\n"
+		"The pooled figures stay in the JSON output when the verdict is by rounds.\n\n"
 		"  --threshold PCT    smallest shift that counts, %% of the base median (default "
 		"2)\n"
 		"  --alpha A          significance level (default 0.01)\n"
 		"  --json             print the comparison as JSON\n"
 		"  --cross-platform   allow runs of different platforms; prints what differs\n\n"
 		"Exit: 0 no regression, 1 regression (or an error), 2 usage.\n",
-		MIN_SAMPLES);
+		MIN_ROUNDS, MIN_ROUNDS, MIN_SAMPLES);
 }
 
 static double median_of(const double *x, size_t n)
@@ -55,6 +73,18 @@ static double median_of(const double *x, size_t n)
 	m = stats_median(t, n);
 	free(t);
 	return m;
+}
+
+/* The verdict of a shift with its interval and p, against @base_median. */
+static const char *judge(double shift, const struct stats_ci *ci, double p, double base_median,
+			 const struct compare_opts *o)
+{
+	bool excl = ci->lo > 0 || ci->hi < 0;
+	bool big = fabs(shift) > o->threshold_pct / 100.0 * fabs(base_median);
+
+	if (p < o->alpha && big && excl)
+		return shift > 0 ? "regressed" : "improved";
+	return "unchanged";
 }
 
 int compare_samples(const double *a, size_t na, const double *b, size_t nb,
@@ -84,20 +114,154 @@ int compare_samples(const double *a, size_t na, const double *b, size_t nb,
 		json_object_set_new(j, "shift_ns", json_real(hl));
 		json_object_set_new(j, "shift_pct", json_real(bm ? 100.0 * hl / bm : 0.0));
 		if (!rc && !rm) {
-			bool excl = ci.lo > 0 || ci.hi < 0;
-			bool big = fabs(hl) > o->threshold_pct / 100.0 * fabs(bm);
-
 			json_object_set_new(j, "ci95", json_pack("[f, f]", ci.lo, ci.hi));
 			json_object_set_new(j, "p", json_real(mwu.p));
-			if (mwu.p < o->alpha && big && excl)
-				verdict = hl > 0 ? "regressed" : "improved";
-			else
-				verdict = "unchanged";
+			verdict = judge(hl, &ci, mwu.p, bm, o);
 		}
 	}
 	json_object_set_new(j, "verdict", json_string(verdict));
 	*out = j;
 	return 0;
+}
+
+/* The judged figures of a round-level test into @j. */
+static void set_rounds(json_t *j, double bm, double shift, const struct stats_ci *ci, double p,
+		       const struct compare_opts *o)
+{
+	json_object_set_new(j, "base_median", json_real(bm));
+	json_object_set_new(j, "shift_ns", json_real(shift));
+	json_object_set_new(j, "shift_pct", json_real(bm ? 100.0 * shift / bm : 0.0));
+	json_object_set_new(j, "ci95", json_pack("[f, f]", ci->lo, ci->hi));
+	json_object_set_new(j, "p", json_real(p));
+	json_object_set_new(j, "verdict", json_string(judge(shift, ci, p, bm, o)));
+}
+
+/*
+ * Paired rounds (@x[i] and @y[i] ran in round i of one run): the signed-rank
+ * test on y - x. Its smallest p, every difference of one sign, is 2 / 2^n:
+ * with too few rounds for that to be below alpha (8 at 0.01) it could never
+ * flag anything, and says so instead.
+ */
+static int rounds_paired(double *x, double *y, size_t n, const struct compare_opts *o, json_t *j)
+{
+	struct stats_signed_rank sr;
+	char why[160];
+	double pmin = pow(2.0, 1.0 - (double)n);
+	int ret;
+
+	json_object_set_new(j, "test", json_string("signed rank on paired rounds"));
+	json_object_set_new(j, "n", json_integer((json_int_t)n));
+	if (n < MIN_ROUNDS)
+		snprintf(why, sizeof(why),
+			 "%zu paired rounds; the signed-rank 95 %% interval needs %d or more", n,
+			 MIN_ROUNDS);
+	else if (n > STATS_SIGNED_RANK_MAX)
+		snprintf(why, sizeof(why),
+			 "%zu paired rounds; the exact signed-rank test takes at most %d", n,
+			 STATS_SIGNED_RANK_MAX);
+	else if (pmin >= o->alpha)
+		snprintf(why, sizeof(why),
+			 "%zu paired rounds: the signed-rank p cannot go below %.2g, not below "
+			 "alpha %g; %d or more needed",
+			 n, pmin, o->alpha, (int)floor(1 - log2(o->alpha)) + 1);
+	else
+		why[0] = '\0';
+	if (why[0]) {
+		json_object_set_new(j, "why", json_string(why));
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		y[i] -= x[i];
+	ret = stats_signed_rank(y, n, 0.95, &sr);
+	if (ret)
+		return ret;
+	set_rounds(j, stats_median(x, n), sr.estimate, &sr.ci, sr.p, o);
+	json_object_set_new(j, "coverage", json_real(sr.ci.level));
+	return 0;
+}
+
+/*
+ * Rounds of two runs do not pair: the rank tests on the two sets of round
+ * medians. Checked against the exact rank-sum distribution (no ties), both
+ * normal approximations are conservative at these sizes: the Moses
+ * interval covers >= 95 % for 2 to 60 rounds a side (97.4 % at 6 and 6;
+ * test_stats.c has 6 and 6 by hand), and the Mann-Whitney p rejects no more
+ * often than alpha <= 0.05 for 2 to 40 a side. Below 6 a side its p cannot
+ * reach 0.01 (5 and 5: at best 0.012).
+ */
+static int rounds_unpaired(double *x, size_t nx, double *y, size_t ny, const struct compare_opts *o,
+			   json_t *j)
+{
+	double nn = (double)nx * ny;
+	double pmin = erfc((nn / 2 - 0.5) / sqrt(nn * (nx + ny + 1) / 12) / M_SQRT2);
+	struct stats_mwu mwu;
+	struct stats_ci ci;
+	char why[160];
+	double hl;
+	int ret;
+
+	json_object_set_new(j, "test", json_string("rank sum on round medians"));
+	json_object_set_new(j, "base_n", json_integer((json_int_t)nx));
+	json_object_set_new(j, "new_n", json_integer((json_int_t)ny));
+	if (nx < MIN_ROUNDS || ny < MIN_ROUNDS)
+		snprintf(why, sizeof(why),
+			 "%zu and %zu rounds; the rank-sum test on round medians needs %d or "
+			 "more a side",
+			 nx, ny, MIN_ROUNDS);
+	else if (pmin >= o->alpha)
+		snprintf(why, sizeof(why),
+			 "%zu and %zu rounds: the rank-sum p cannot go below %.2g, not below "
+			 "alpha %g; more rounds needed",
+			 nx, ny, pmin, o->alpha);
+	else
+		why[0] = '\0';
+	if (why[0]) {
+		json_object_set_new(j, "why", json_string(why));
+		return 0;
+	}
+	hl = stats_hodges_lehmann(x, nx, y, ny);
+	ret = stats_hl_moses_ci(x, nx, y, ny, 0.95, &ci);
+	if (!ret)
+		ret = stats_mann_whitney(x, nx, y, ny, &mwu);
+	if (!ret && isnan(hl))
+		ret = -ENOMEM;
+	if (ret)
+		return ret;
+	set_rounds(j, stats_median(x, nx), hl, &ci, mwu.p, o);
+	return 0;
+}
+
+int compare_rounds(const double *a, size_t na, const double *b, size_t nb, bool paired,
+		   const struct compare_opts *o, json_t **out)
+{
+	size_t n = na > nb ? na : nb, nx = 0, ny = 0;
+	double *x = malloc((n + 1) * sizeof(*x)), *y = malloc((n + 1) * sizeof(*y));
+	json_t *j = json_object();
+	int ret = -ENOMEM;
+
+	*out = NULL;
+	if (!x || !y || !j)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		double va = i < na ? a[i] : NAN, vb = i < nb ? b[i] : NAN;
+
+		if (paired && (isnan(va) || isnan(vb)))
+			continue;
+		if (!isnan(va))
+			x[nx++] = va;
+		if (!isnan(vb))
+			y[ny++] = vb;
+	}
+	ret = paired ? rounds_paired(x, y, nx, o, j) : rounds_unpaired(x, nx, y, ny, o, j);
+	if (!ret) {
+		*out = j;
+		j = NULL;
+	}
+out:
+	free(x);
+	free(y);
+	json_decref(j);
+	return ret;
 }
 
 /* What differs between two platform identities, one string per key path. */
@@ -142,6 +306,98 @@ static json_t *side_json(const struct compare_side *s)
 			 "variant", s->variant);
 }
 
+/*
+ * A variant's round medians as stored (summary.json variants.<v>.round_medians),
+ * NaN for a round without one. Return: 0; -ENOENT when the summary has none
+ * (a run from before they were stored); -ENOMEM.
+ */
+static int read_round_medians(const json_t *c, const char *variant, double **m, size_t *n)
+{
+	json_t *a = json_object_get(json_object_get(json_object_get(c, "variants"), variant),
+				    "round_medians");
+	json_t *x;
+	size_t i;
+
+	*m = NULL;
+	*n = 0;
+	if (!json_is_array(a))
+		return -ENOENT;
+	*m = malloc((json_array_size(a) + 1) * sizeof(**m));
+	if (!*m)
+		return -ENOMEM;
+	json_array_foreach(a, i, x)
+	{
+		(*m)[i] = json_is_number(x) ? json_number_value(x) : NAN;
+	}
+	*n = json_array_size(a);
+	return 0;
+}
+
+/* One run on both sides (one directory, or copies of it): its rounds pair. */
+static bool same_run(const struct rs_run *a, const struct rs_run *b)
+{
+	char pa[PATH_MAX], pb[PATH_MAX];
+
+	if (a->start_time[0] && !strcmp(a->start_time, b->start_time) && !strcmp(a->id, b->id) &&
+	    !strcmp(a->platform, b->platform))
+		return true;
+	return realpath(a->dir, pa) && realpath(b->dir, pb) && !strcmp(pa, pb);
+}
+
+/*
+ * The round-level analysis of one case into @j (a compare_samples() object):
+ * "rounds", "basis" and "basis_why"; the verdict becomes the rounds' where
+ * they have one, and the pooled one is kept as "pooled_verdict".
+ */
+static int add_rounds(const struct compare_side *bs, const json_t *bc, const char *bv,
+		      const struct compare_side *ns, const json_t *nc, const char *nv,
+		      const struct compare_opts *o, json_t *j)
+{
+	double *ma = NULL, *mb = NULL;
+	size_t na, nb;
+	bool paired = same_run(bs->run, ns->run);
+	int ra = read_round_medians(bc, bv, &ma, &na);
+	int rb = read_round_medians(nc, nv, &mb, &nb);
+	json_t *r = NULL, *judged;
+	char why[400];
+	int ret = 0;
+
+	json_object_set(j, "pooled_verdict", json_object_get(j, "verdict"));
+	if (ra == -ENOMEM || rb == -ENOMEM) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (ra || rb) {
+		snprintf(why, sizeof(why),
+			 "%s has no round medians (a run from before summary.json stored them)",
+			 ra ? bs->run->id : ns->run->id);
+		r = json_pack("{s:s}", "why", why);
+	} else {
+		ret = compare_rounds(ma, na, mb, nb, paired, o, &r);
+		if (ret)
+			goto out;
+	}
+	judged = json_object_get(r, "verdict");
+	if (judged && paired)
+		snprintf(why, sizeof(why), "%lld paired rounds of one run",
+			 (long long)json_integer_value(json_object_get(r, "n")));
+	else if (judged)
+		snprintf(why, sizeof(why), "%lld and %lld rounds of two runs",
+			 (long long)json_integer_value(json_object_get(r, "base_n")),
+			 (long long)json_integer_value(json_object_get(r, "new_n")));
+	else
+		snprintf(why, sizeof(why), "%s", rs_str(r, "why"));
+	if (judged)
+		json_object_set(j, "verdict", judged);
+	json_object_set_new(j, "basis", json_string(judged ? "rounds" : "pooled samples"));
+	json_object_set_new(j, "basis_why", json_string(why));
+	json_object_set_new(j, "rounds", r);
+out:
+	free(ma);
+	free(mb);
+	return ret;
+}
+
 static int compare_pair(struct compare_side *bs, const json_t *bc, const char *bv,
 			struct compare_side *ns, const json_t *nc, const char *nv,
 			const struct compare_opts *o, json_t *cases, json_t *counts)
@@ -163,6 +419,11 @@ static int compare_pair(struct compare_side *bs, const json_t *bc, const char *b
 	ret = compare_samples(a, na, b, nb, o, &j);
 	if (ret)
 		goto out;
+	ret = add_rounds(bs, bc, bv, ns, nc, nv, o, j);
+	if (ret) {
+		json_decref(j);
+		goto out;
+	}
 	json_object_set_new(j, "suite", json_string(rs_str(bc, "suite")));
 	json_object_set_new(j, "case", json_string(rs_str(bc, "case")));
 	json_object_set_new(j, "device", json_string(rs_str(bc, "device")));
@@ -262,6 +523,8 @@ static void print_text(const json_t *res)
 {
 	const json_t *b = json_object_get(res, "base"), *n = json_object_get(res, "new");
 	const json_t *c, *d;
+	json_t *pooled = json_object(); /* why -> cases judged on pooled samples */
+	const char *why;
 	size_t i;
 
 	printf("base: %s (%s, clock %s)%s%s\n", rs_str(b, "run_id"), rs_str(b, "platform"),
@@ -273,17 +536,24 @@ static void print_text(const json_t *res)
 	json_array_foreach(json_object_get(res, "platform_differences"), i, d)
 		printf("platform differs: %s: %s -> %s\n", rs_str(d, "key"), rs_str(d, "base"),
 		       rs_str(d, "new"));
-	printf("shift = Hodges-Lehmann of new - base with its 95 %% Moses CI; p = Mann-Whitney;\n"
-	       "threshold %.2f %% of the base median, alpha %g\n\n",
+	printf("shift, %% (of the base median), 95 %% CI and p are those the verdict is based on:\n"
+	       "  rounds N     N paired rounds of one run: signed-rank estimate of each round's\n"
+	       "               new - base median, exact CI and p\n"
+	       "  rounds N/M   two runs' round medians, N and M: Hodges-Lehmann, Moses CI,\n"
+	       "               Mann-Whitney p\n"
+	       "  pooled       every sample of every round, as N/M (assumes independent samples)\n"
+	       "n: samples; threshold %.2f %% of the base median, alpha %g\n\n",
 	       rs_num(res, "threshold_pct"), rs_num(res, "alpha"));
-	printf("%-36s %-20s %11s %11s %11s %10s %8s %-23s %8s  %s\n", "case", "variant", "n",
-	       "base med", "new med", "shift", "%", "95% CI", "p", "verdict");
+	printf("%-36s %-20s %11s %11s %11s %10s %8s %-23s %8s %-11s %s\n", "case", "variant", "n",
+	       "base med", "new med", "shift", "%", "95% CI", "p", "basis", "verdict");
 	json_array_foreach(json_object_get(res, "cases"), i, c)
 	{
 		char label[160], var[80], bm[24] = "-", nm[24] = "-", sh[24] = "-", lo[24] = "",
 					  hi[24] = "";
-		char ci[56] = "-", pct[16] = "-", p[16] = "-", nn[24];
-		json_t *cij = json_object_get(c, "ci95");
+		char ci[56] = "-", pct[16] = "-", p[16] = "-", nn[24], basis[24] = "pooled";
+		char verdict[64];
+		const json_t *r = json_object_get(c, "rounds"), *fig = c;
+		json_t *cij, *cnt;
 
 		rs_case_label(c, label, sizeof(label));
 		if (!strcmp(rs_str(c, "base_variant"), rs_str(c, "new_variant")))
@@ -294,20 +564,43 @@ static void print_text(const json_t *res)
 		snprintf(nn, sizeof(nn), "%lld/%lld",
 			 (long long)json_integer_value(json_object_get(c, "base_n")),
 			 (long long)json_integer_value(json_object_get(c, "new_n")));
+		snprintf(verdict, sizeof(verdict), "%s", rs_str(c, "verdict"));
+		if (!strcmp(rs_str(c, "basis"), "rounds")) {
+			fig = r;
+			if (json_object_get(r, "n"))
+				snprintf(basis, sizeof(basis), "rounds %lld",
+					 (long long)json_integer_value(json_object_get(r, "n")));
+			else
+				snprintf(
+					basis, sizeof(basis), "rounds %lld/%lld",
+					(long long)json_integer_value(json_object_get(r, "base_n")),
+					(long long)json_integer_value(json_object_get(r, "new_n")));
+			if (strcmp(rs_str(c, "verdict"), rs_str(c, "pooled_verdict")))
+				snprintf(verdict, sizeof(verdict), "%s (pooled: %s)",
+					 rs_str(c, "verdict"), rs_str(c, "pooled_verdict"));
+		} else {
+			why = *rs_str(c, "basis_why") ? rs_str(c, "basis_why") : "not stated";
+			cnt = json_object_get(pooled, why);
+			json_object_set_new(pooled, why,
+					    json_integer(cnt ? json_integer_value(cnt) + 1 : 1));
+		}
 		if (json_object_get(c, "base_median")) {
 			units_format_ns(rs_num(c, "base_median"), bm, sizeof(bm));
 			units_format_ns(rs_num(c, "new_median"), nm, sizeof(nm));
-			units_format_ns(rs_num(c, "shift_ns"), sh, sizeof(sh));
-			snprintf(pct, sizeof(pct), "%+.2f", rs_num(c, "shift_pct"));
 		}
+		if (json_object_get(fig, "shift_ns")) {
+			units_format_ns(rs_num(fig, "shift_ns"), sh, sizeof(sh));
+			snprintf(pct, sizeof(pct), "%+.2f", rs_num(fig, "shift_pct"));
+		}
+		cij = json_object_get(fig, "ci95");
 		if (cij) {
 			units_format_ns(json_real_value(json_array_get(cij, 0)), lo, sizeof(lo));
 			units_format_ns(json_real_value(json_array_get(cij, 1)), hi, sizeof(hi));
 			snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
-			snprintf(p, sizeof(p), "%.2g", rs_num(c, "p"));
+			snprintf(p, sizeof(p), "%.2g", rs_num(fig, "p"));
 		}
-		printf("%-36s %-20s %11s %11s %11s %10s %8s %-23s %8s  %s\n", label, var, nn, bm,
-		       nm, sh, pct, ci, p, rs_str(c, "verdict"));
+		printf("%-36s %-20s %11s %11s %11s %10s %8s %-23s %8s %-11s %s\n", label, var, nn,
+		       bm, nm, sh, pct, ci, p, basis, verdict);
 	}
 	c = json_object_get(res, "counts");
 	printf("\n%lld regressed, %lld improved, %lld unchanged, %lld insufficient data\n",
@@ -315,6 +608,10 @@ static void print_text(const json_t *res)
 	       (long long)json_integer_value(json_object_get(c, "improved")),
 	       (long long)json_integer_value(json_object_get(c, "unchanged")),
 	       (long long)json_integer_value(json_object_get(c, "insufficient data")));
+	json_object_foreach(pooled, why, d)
+		printf("pooled (%lld case%s): %s\n", (long long)json_integer_value(d),
+		       json_integer_value(d) == 1 ? "" : "s", why);
+	json_decref(pooled);
 }
 
 /* "DIR" or "DIR:VARIANT": a directory that exists is taken whole. */

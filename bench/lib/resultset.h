@@ -234,7 +234,7 @@ void rs_html_puts(FILE *f, const char *s);
 /**
  * struct compare_opts - how `compare` judges.
  * @threshold_pct: smallest |shift| that counts, in % of the base median
- * @alpha: significance level of the Mann-Whitney test
+ * @alpha: significance level of the test (Mann-Whitney or signed rank)
  * @cross_platform: allow runs of different platforms
  */
 struct compare_opts {
@@ -275,14 +275,46 @@ int compare_samples(const double *a, size_t na, const double *b, size_t nb,
 		    const struct compare_opts *o, json_t **out);
 
 /**
+ * compare_rounds() - judge one pair of per-round medians.
+ * @a: base round medians, round 1 first (NaN: no median in that round)
+ * @na: their number
+ * @b: new round medians, likewise
+ * @nb: their number
+ * @paired: both are rounds of one run: round i of @a and of @b ran together
+ * @o: threshold and alpha
+ * @out: out, a JSON object: "test" and, paired, "n" (rounds where both
+ *       have a median) or, unpaired, "base_n" and "new_n" (rounds with a
+ *       median); then either "why" (the test cannot judge: fewer than 6
+ *       rounds (a side), more than STATS_SIGNED_RANK_MAX pairs, or too few
+ *       for p to reach alpha) or base_median (median of @a's medians),
+ *       shift_ns, shift_pct, ci95, p, verdict as compare_samples(), and
+ *       paired "coverage" (the interval's exact level).
+ *
+ * Paired: the Wilcoxon signed-rank estimate, exact interval and p of the
+ * differences b - a (stats_signed_rank()); at least 6 pairs, and 2 / 2^n
+ * < alpha (8 pairs at alpha 0.01). Unpaired: Hodges-Lehmann, Moses 95 %
+ * interval and Mann-Whitney p on the two sets of medians; at least 6 a
+ * side (the Moses interval's exact coverage is >= 95 % there, and 6 and 6
+ * is the smallest balanced size whose best p is below 0.01).
+ *
+ * Return: 0; -ENOMEM.
+ */
+int compare_rounds(const double *a, size_t na, const double *b, size_t nb, bool paired,
+		   const struct compare_opts *o, json_t **out);
+
+/**
  * compare_runs() - compare every case two runs share.
  * @base: base side
  * @new: new side
  * @o: options
  * @out: out, {"base": {...}, "new": {...}, "threshold_pct", "alpha",
  *       "platform_differences": [...], "cases": [ compare_samples() objects
- *       with suite, case, device, point, base_variant, new_variant, source ],
- *       "counts": {verdict: n}}
+ *       (the pooled analysis) with suite, case, device, point, base_variant,
+ *       new_variant, source, and: rounds (compare_rounds() on the stored
+ *       round medians, paired when both sides are one run, or {"why"} when
+ *       a side has none), basis ("rounds" when the rounds judged, else
+ *       "pooled samples"), basis_why, verdict (the basis's) and
+ *       pooled_verdict ], "counts": {verdict: n}}
  *
  * Return: the number of regressions (>= 0); -EXDEV when the platforms
  * differ and !o->cross_platform (a message says so); -ENOENT when the runs

@@ -525,6 +525,54 @@ static void test_mwu_degenerate(void **state)
 	assert_int_equal(stats_mann_whitney(one, 1, nan1, 1, &m), -EINVAL);
 }
 
+/*
+ * `compare` judges two runs on their round medians, 6 or more a side: the
+ * Moses interval and the Mann-Whitney p at 6 and 6, by hand. a = 1..6,
+ * b = a + s (s = 2.5 or 6): the 36 differences are s + (j - i), j - i in
+ * -5..5 with multiplicity 6 - |j - i|. Moses: k = floor(18 - 1.959964 *
+ * sqrt(36 * 13 / 12)) = floor(5.76) = 5; D(4..6) = s - 3 and, from the top,
+ * D(31..33) = s + 3, so [D(5), D(32)] = [s - 3, s + 3]. The exact rank-sum
+ * table gives k = 6 (P(U <= 5) = 19/924); k = 5 covers 1 - 2 * 12/924 =
+ * 97.4 %: conservative (as for every size 2..60 a side, checked against the
+ * exact distribution). Mann-Whitney, no ties, sigma^2 = 36 * 13 / 12 = 39:
+ * s = 2.5: U = 36 - (3 + 2 + 1) = 30, z = (12 - 0.5) / sqrt(39) = 1.84147,
+ * p = 0.065552 (exact 56/924 = 0.0606); s = 6: U = 36, z = 17.5 / sqrt(39)
+ * = 2.80224, p = 0.0050749 (exact 2/924 = 0.0022): the smallest p 6 and 6
+ * can give, below 0.01. At 3 and 3 the interval is refused: k =
+ * floor(4.5 - 1.96 * sqrt(9 * 7 / 12)) = 0.
+ */
+static void test_rank_tests_six_and_six(void **state)
+{
+	double a[6], b[6];
+	struct stats_ci ci;
+	struct stats_mwu m;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 6; i++) {
+		a[i] = i + 1;
+		b[i] = i + 1 + 2.5;
+	}
+	assert_near(stats_hodges_lehmann(a, 6, b, 6), 2.5, 0);
+	assert_int_equal(stats_hl_moses_ci(a, 6, b, 6, 0.95, &ci), 0);
+	assert_near(ci.lo, -0.5, 0);
+	assert_near(ci.hi, 5.5, 0);
+	assert_int_equal(stats_mann_whitney(a, 6, b, 6, &m), 0);
+	assert_near(m.u, 30.0, 0);
+	assert_near(m.z, 1.841473768758502, 1e-12);
+	assert_near(m.p, 0.06555216116550258, 1e-12);
+	for (i = 0; i < 6; i++)
+		b[i] = i + 1 + 6;
+	assert_near(stats_hodges_lehmann(a, 6, b, 6), 6.0, 0);
+	assert_int_equal(stats_hl_moses_ci(a, 6, b, 6, 0.95, &ci), 0);
+	assert_near(ci.lo, 3.0, 0);
+	assert_near(ci.hi, 9.0, 0);
+	assert_int_equal(stats_mann_whitney(a, 6, b, 6, &m), 0);
+	assert_near(m.u, 36.0, 0);
+	assert_near(m.p, 0.005074868097940257, 1e-12);
+	assert_int_equal(stats_hl_moses_ci(a, 3, b, 3, 0.95, &ci), -EDOM);
+}
+
 /* ---- bootstrap -------------------------------------------------------- */
 
 static void exp_sample(double *x, size_t n, uint64_t seed, double offset)
@@ -746,6 +794,7 @@ int main(void)
 		cmocka_unit_test(test_mwu_textbook),
 		cmocka_unit_test(test_mwu_ties),
 		cmocka_unit_test(test_mwu_degenerate),
+		cmocka_unit_test(test_rank_tests_six_and_six),
 		cmocka_unit_test(test_bootstrap_median),
 		cmocka_unit_test(test_bootstrap_definition),
 		cmocka_unit_test(test_bootstrap_constant),

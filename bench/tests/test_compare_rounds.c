@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_compare_rounds.c - `compare` on round medians (bench/cmd/compare.c):
+ * compare_rounds() on hand-made medians, and compare_runs() on synthetic run
+ * directories whose samples drift from round to round (every variant's
+ * series in a round shifted by its own random offset, as on QEMU's host
+ * clock): there the pooled test flags A/A comparisons, the round-level one
+ * must not, and a real shift in every round must still be flagged. Same run
+ * (paired rounds) and two runs (unpaired), the fall-back to pooled samples
+ * with its reason, and the text output.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "common.h"
+#include "resultset.h"
+#include "stats.h"
+
+#define RUN	VPB_FIXTURES "/runs/qemu-q35-tcg-icount/20261125T014317Z-vm"
+#define SAMPLES 100 /* per variant and round */
+#define REPEATS 50
+
+static char tmpdir[] = "/tmp/vpb-cmpr-XXXXXX";
+
+static int run_prog(char *const argv[])
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	vpb_quiet = true;
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char *argv[] = {"rm", "-rf", tmpdir, NULL};
+
+	(void)state;
+	return run_prog(argv);
+}
+
+static double gauss(struct stats_rng *r)
+{
+	double u1 = stats_rng_double(r), u2 = stats_rng_double(r);
+
+	if (u1 < 1e-300)
+		u1 = 1e-300;
+	return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+}
+
+/*
+ * A run directory with one case and variants "a" and "b" (b's samples
+ * scaled by 1 + @shift), @rounds rounds of SAMPLES samples each: a sample
+ * is 500 ns * (1 + shift) * exp(o + 0.01 N(0, 1)), with o ~ N(0, @drift)
+ * drawn once per variant and round. summary.json carries the round
+ * medians as the runner stores them, unless @no_medians (an older run).
+ */
+static void write_run(const char *dir, uint64_t seed, unsigned int rounds, double shift,
+		      double drift, bool no_medians)
+{
+	static const char *const names[] = {"a", "b"};
+	char path[512];
+	struct stats_rng rng;
+	json_t *run, *sum, *vars = json_object();
+	FILE *f;
+
+	mkdir(dir, 0755);
+	run = json_pack("{s:i, s:s, s:s, s:s, s:{s:s}}", "schema_version", 1, "run_id", dir,
+			"platform", "p", "start_time", "2026-01-01T00:00:00Z", "clock", "label",
+			"host");
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	assert_int_equal(json_dump_file(run, path, 0), 0);
+	json_decref(run);
+	snprintf(path, sizeof(path), "%s/ioctl.get-info.01-00.0.csv", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "# variant round seq value_ns valid state why\n");
+	stats_rng_seed(&rng, seed);
+	for (int v = 0; v < 2; v++) {
+		json_t *med = json_array();
+
+		for (unsigned int r = 1; r <= rounds; r++) {
+			double x[SAMPLES], o = drift * gauss(&rng);
+
+			for (int i = 0; i < SAMPLES; i++) {
+				x[i] = 500 * (v ? 1 + shift : 1) * exp(o + 0.01 * gauss(&rng));
+				fprintf(f, "%s %u %d %.3f 1 - -\n", names[v], r, i, x[i]);
+			}
+			json_array_append_new(med, json_real(stats_median(x, SAMPLES)));
+		}
+		json_object_set_new(vars, names[v],
+				    json_pack("{s:i, s:i, s:o}", "n", (int)(rounds * SAMPLES),
+					      "rounds", rounds, "round_medians", med));
+		if (no_medians)
+			json_object_del(json_object_get(vars, names[v]), "round_medians");
+	}
+	fclose(f);
+	sum = json_pack("{s:[{s:s, s:s, s:s, s:s, s:o}]}", "cases", "suite", "ioctl", "case",
+			"get-info", "device", "0000:01:00.0", "point", "", "variants", vars);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	assert_int_equal(json_dump_file(sum, path, 0), 0);
+	json_decref(sum);
+}
+
+/* compare_runs() of BASE:vb against NEW:nv; its first case. */
+static json_t *compare_case(const char *base, const char *vb, const char *new, const char *vn)
+{
+	struct compare_opts o = {.threshold_pct = 2, .alpha = 0.01};
+	struct rs_run rb, rn;
+	struct compare_side sb = {&rb, vb}, sn = {&rn, vn};
+	json_t *res, *c;
+
+	assert_int_equal(rs_load(base, &rb), 0);
+	assert_int_equal(rs_load(new, &rn), 0);
+	assert_true(compare_runs(&sb, &sn, &o, &res) >= 0);
+	c = json_incref(json_array_get(json_object_get(res, "cases"), 0));
+	json_decref(res);
+	rs_free(&rb);
+	rs_free(&rn);
+	return c;
+}
+
+/* ---- compare_rounds() by hand ----------------------------------------- */
+
+static json_t *rounds(const double *a, size_t na, const double *b, size_t nb, bool paired,
+		      double alpha)
+{
+	struct compare_opts o = {.threshold_pct = 2, .alpha = alpha};
+	json_t *j;
+
+	assert_int_equal(compare_rounds(a, na, b, nb, paired, &o, &j), 0);
+	return j;
+}
+
+static double ci(const json_t *j, size_t i)
+{
+	return json_real_value(json_array_get(json_object_get(j, "ci95"), i));
+}
+
+static void test_paired_hand(void **state)
+{
+	/* b - a: test_stats.c's eight differences (estimate 4.25, [-0.5, 8], p 14/256) */
+	static const double d8[] = {10, -3, 2, 8, -1, 4, 7, 5};
+	double a[210], b[210];
+	json_t *j;
+
+	(void)state;
+	for (int i = 0; i < 8; i++) {
+		a[i] = 100 + i; /* median 103.5 */
+		b[i] = a[i] + d8[i];
+	}
+	j = rounds(a, 8, b, 8, true, 0.01);
+	assert_string_equal(rs_str(j, "test"), "signed rank on paired rounds");
+	assert_int_equal(json_integer_value(json_object_get(j, "n")), 8);
+	assert_true(rs_num(j, "shift_ns") == 4.25);
+	assert_true(rs_num(j, "base_median") == 103.5);
+	assert_true(ci(j, 0) == -0.5 && ci(j, 1) == 8);
+	assert_true(fabs(rs_num(j, "p") - 14.0 / 256) < 1e-12);
+	assert_true(fabs(rs_num(j, "coverage") - (1 - 10.0 / 256)) < 1e-12);
+	assert_string_equal(rs_str(j, "verdict"), "unchanged");
+	json_decref(j);
+
+	/*
+	 * b - a = 5..12, all positive: p = 2/256; the 4th and 33rd Walsh
+	 * averages are 6 and 11; estimate 8.5, 8.2 % of 103.5.
+	 */
+	for (int i = 0; i < 8; i++)
+		b[i] = a[i] + 5 + i;
+	j = rounds(a, 8, b, 8, true, 0.01);
+	assert_true(rs_num(j, "shift_ns") == 8.5);
+	assert_true(ci(j, 0) == 6 && ci(j, 1) == 11);
+	assert_true(fabs(rs_num(j, "p") - 2.0 / 256) < 1e-12);
+	assert_string_equal(rs_str(j, "verdict"), "regressed");
+	json_decref(j);
+	j = rounds(b, 8, a, 8, true, 0.01);
+	assert_string_equal(rs_str(j, "verdict"), "improved");
+	json_decref(j);
+	/* the same shift below a 10 % threshold is unchanged */
+	{
+		struct compare_opts o = {.threshold_pct = 10, .alpha = 0.01};
+
+		assert_int_equal(compare_rounds(a, 8, b, 8, true, &o, &j), 0);
+		assert_string_equal(rs_str(j, "verdict"), "unchanged");
+		json_decref(j);
+	}
+
+	/* a round without a median on one side is not a pair: 7 are left */
+	a[2] = NAN;
+	j = rounds(a, 8, b, 8, true, 0.01);
+	assert_int_equal(json_integer_value(json_object_get(j, "n")), 7);
+	assert_null(json_object_get(j, "verdict"));
+	/* 2/2^7 = 0.0156 is the smallest p of 7 pairs: not below 0.01 */
+	assert_string_equal(rs_str(j, "why"), "7 paired rounds: the signed-rank p cannot go below "
+					      "0.016, not below alpha 0.01; 8 or more needed");
+	json_decref(j);
+	/* ... which alpha 0.05 allows */
+	j = rounds(a, 8, b, 8, true, 0.05);
+	assert_string_equal(rs_str(j, "verdict"), "regressed");
+	json_decref(j);
+	/* arrays of different lengths: the rounds both have */
+	j = rounds(a, 8, b, 6, true, 0.05);
+	assert_string_equal(rs_str(j, "why"),
+			    "5 paired rounds; the signed-rank 95 % interval needs 6 or more");
+	json_decref(j);
+	/* more pairs than the exact test takes */
+	for (int i = 0; i < 201; i++)
+		a[i] = b[i] = i;
+	j = rounds(a, 201, b, 201, true, 0.01);
+	assert_string_equal(rs_str(j, "why"),
+			    "201 paired rounds; the exact signed-rank test takes at most 200");
+	json_decref(j);
+}
+
+static void test_unpaired_hand(void **state)
+{
+	/* test_stats.c's 6 and 6: a = 1..6, b = a + 2.5 or a + 6 */
+	double a[6], b[7];
+	json_t *j;
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		a[i] = i + 1;
+		b[i] = i + 1 + 2.5;
+	}
+	j = rounds(a, 6, b, 6, false, 0.01);
+	assert_string_equal(rs_str(j, "test"), "rank sum on round medians");
+	assert_int_equal(json_integer_value(json_object_get(j, "base_n")), 6);
+	assert_true(rs_num(j, "shift_ns") == 2.5);
+	assert_true(ci(j, 0) == -0.5 && ci(j, 1) == 5.5);
+	assert_true(fabs(rs_num(j, "p") - 0.06555216116550258) < 1e-12);
+	assert_string_equal(rs_str(j, "verdict"), "unchanged");
+	json_decref(j);
+	for (int i = 0; i < 6; i++)
+		b[i] = i + 1 + 6;
+	j = rounds(a, 6, b, 6, false, 0.01);
+	assert_true(rs_num(j, "shift_ns") == 6);
+	assert_true(rs_num(j, "base_median") == 3.5);
+	assert_true(ci(j, 0) == 3 && ci(j, 1) == 9);
+	assert_true(fabs(rs_num(j, "p") - 0.005074868097940257) < 1e-12);
+	assert_string_equal(rs_str(j, "verdict"), "regressed");
+	json_decref(j);
+	/* 0.0051 is the best 6 and 6 can do */
+	j = rounds(a, 6, b, 6, false, 0.005);
+	assert_string_equal(rs_str(j, "why"), "6 and 6 rounds: the rank-sum p cannot go below "
+					      "0.0051, not below alpha 0.005; more rounds needed");
+	json_decref(j);
+	/* a NaN is a round without a median: 5 a side is too few */
+	b[6] = NAN;
+	a[0] = NAN;
+	j = rounds(a, 6, b, 7, false, 0.01);
+	assert_int_equal(json_integer_value(json_object_get(j, "base_n")), 5);
+	assert_int_equal(json_integer_value(json_object_get(j, "new_n")), 6);
+	assert_string_equal(rs_str(j, "why"), "5 and 6 rounds; the rank-sum test on round medians "
+					      "needs 6 or more a side");
+	json_decref(j);
+}
+
+/* ---- synthetic runs that drift from round to round --------------------- */
+
+/*
+ * One run, A/A: the rounds pair. The drift (5 % per variant and round)
+ * makes the pooled test flag many A/A comparisons; by rounds next to none.
+ */
+static void test_same_run_aa(void **state)
+{
+	int pooled = 0, pooled_regressed = 0, flagged = 0;
+	char dir[300];
+
+	(void)state;
+	for (uint64_t seed = 1; seed <= REPEATS; seed++) {
+		json_t *c;
+
+		snprintf(dir, sizeof(dir), "%s/aa%llu", tmpdir, (unsigned long long)seed);
+		write_run(dir, seed, 10, 0, 0.10, false);
+		c = compare_case(dir, "a", dir, "b");
+		assert_string_equal(rs_str(c, "basis"), "rounds");
+		assert_string_equal(rs_str(c, "basis_why"), "10 paired rounds of one run");
+		assert_string_equal(rs_str(json_object_get(c, "rounds"), "test"),
+				    "signed rank on paired rounds");
+		pooled += strcmp(rs_str(c, "pooled_verdict"), "unchanged") != 0;
+		pooled_regressed += !strcmp(rs_str(c, "pooled_verdict"), "regressed");
+		flagged += strcmp(rs_str(c, "verdict"), "unchanged") != 0;
+		json_decref(c);
+	}
+	print_message("same run, A/A: pooled flags %d of %d (%d regressed), rounds %d\n", pooled,
+		      REPEATS, pooled_regressed, flagged);
+	assert_true(pooled_regressed >= REPEATS / 5);
+	assert_true(flagged <= 1);
+}
+
+/* One run, B 10 % slower in every round: regressed by rounds. */
+static void test_same_run_shift(void **state)
+{
+	int flagged = 0;
+	char dir[300];
+
+	(void)state;
+	for (uint64_t seed = 101; seed <= 100 + REPEATS; seed++) {
+		json_t *c;
+
+		snprintf(dir, sizeof(dir), "%s/s%llu", tmpdir, (unsigned long long)seed);
+		write_run(dir, seed, 10, 0.10, 0.02, false);
+		c = compare_case(dir, "a", dir, "b");
+		assert_string_equal(rs_str(c, "basis"), "rounds");
+		flagged += !strcmp(rs_str(c, "verdict"), "regressed");
+		json_decref(c);
+	}
+	print_message("same run, 10 %% shift: %d of %d regressed by rounds\n", flagged, REPEATS);
+	assert_int_equal(flagged, REPEATS);
+}
+
+/* Two runs, variant a in both, A/A: the rounds do not pair. */
+static void test_two_runs_aa(void **state)
+{
+	int pooled = 0, pooled_regressed = 0, flagged = 0;
+	char a[300], b[300];
+
+	(void)state;
+	for (uint64_t seed = 201; seed <= 200 + REPEATS; seed++) {
+		json_t *c;
+
+		snprintf(a, sizeof(a), "%s/x%llu", tmpdir, (unsigned long long)seed);
+		snprintf(b, sizeof(b), "%s/y%llu", tmpdir, (unsigned long long)seed);
+		write_run(a, 2 * seed, 8, 0, 0.10, false);
+		write_run(b, 2 * seed + 1, 8, 0, 0.10, false);
+		c = compare_case(a, "a", b, "a");
+		assert_string_equal(rs_str(c, "basis"), "rounds");
+		assert_string_equal(rs_str(c, "basis_why"), "8 and 8 rounds of two runs");
+		assert_string_equal(rs_str(json_object_get(c, "rounds"), "test"),
+				    "rank sum on round medians");
+		pooled += strcmp(rs_str(c, "pooled_verdict"), "unchanged") != 0;
+		pooled_regressed += !strcmp(rs_str(c, "pooled_verdict"), "regressed");
+		flagged += strcmp(rs_str(c, "verdict"), "unchanged") != 0;
+		json_decref(c);
+	}
+	print_message("two runs, A/A: pooled flags %d of %d (%d regressed), rounds %d\n", pooled,
+		      REPEATS, pooled_regressed, flagged);
+	assert_true(pooled_regressed >= REPEATS / 5);
+	assert_true(flagged <= 1);
+}
+
+/* Two runs, the new one's b 10 % slower than the base's a in every round. */
+static void test_two_runs_shift(void **state)
+{
+	int flagged = 0;
+	char a[300], b[300];
+
+	(void)state;
+	for (uint64_t seed = 301; seed <= 300 + REPEATS; seed++) {
+		json_t *c;
+
+		snprintf(a, sizeof(a), "%s/x%llu", tmpdir, (unsigned long long)seed);
+		snprintf(b, sizeof(b), "%s/y%llu", tmpdir, (unsigned long long)seed);
+		write_run(a, 2 * seed, 8, 0.10, 0.02, false);
+		write_run(b, 2 * seed + 1, 8, 0.10, 0.02, false);
+		c = compare_case(a, "a", b, "b");
+		assert_string_equal(rs_str(c, "basis"), "rounds");
+		flagged += !strcmp(rs_str(c, "verdict"), "regressed");
+		json_decref(c);
+	}
+	print_message("two runs, 10 %% shift: %d of %d regressed by rounds\n", flagged, REPEATS);
+	assert_int_equal(flagged, REPEATS);
+}
+
+/* A copy of a run is the same run: its rounds still pair. */
+static void test_copy_pairs(void **state)
+{
+	char a[300], b[300], *cp[] = {"cp", "-r", a, b, NULL};
+	json_t *c;
+
+	(void)state;
+	snprintf(a, sizeof(a), "%s/orig", tmpdir);
+	snprintf(b, sizeof(b), "%s/copy", tmpdir);
+	write_run(a, 7, 8, 0, 0.05, false);
+	assert_int_equal(run_prog(cp), 0);
+	c = compare_case(a, "a", b, "b");
+	assert_string_equal(rs_str(c, "basis_why"), "8 paired rounds of one run");
+	json_decref(c);
+}
+
+/* Too few rounds, or none stored: the pooled verdict, and why. */
+static void test_fallback(void **state)
+{
+	char a[300], b[300];
+	json_t *c;
+
+	(void)state;
+	snprintf(a, sizeof(a), "%s/few", tmpdir);
+	write_run(a, 8, 4, 0.10, 0.001, false);
+	c = compare_case(a, "a", a, "b");
+	assert_string_equal(rs_str(c, "basis"), "pooled samples");
+	assert_string_equal(rs_str(c, "basis_why"),
+			    "4 paired rounds; the signed-rank 95 % interval needs 6 or more");
+	assert_string_equal(rs_str(json_object_get(c, "rounds"), "why"), rs_str(c, "basis_why"));
+	assert_string_equal(rs_str(c, "verdict"), "regressed");
+	assert_string_equal(rs_str(c, "pooled_verdict"), "regressed");
+	json_decref(c);
+
+	snprintf(b, sizeof(b), "%s/old", tmpdir);
+	write_run(b, 9, 8, 0.10, 0.001, true);
+	snprintf(a, sizeof(a), "%s/new", tmpdir);
+	write_run(a, 10, 8, 0.10, 0.001, false);
+	c = compare_case(b, "a", a, "b");
+	assert_string_equal(rs_str(c, "basis"), "pooled samples");
+	assert_non_null(strstr(rs_str(c, "basis_why"), "/old has no round medians (a run from "
+						       "before summary.json stored them)"));
+	assert_string_equal(rs_str(c, "verdict"), "regressed");
+	json_decref(c);
+
+	/* the fixture run, from before round medians: its first case pooled */
+	c = compare_case(RUN, "no-get", RUN, "upstream");
+	assert_string_equal(rs_str(c, "case"), "get-info");
+	assert_string_equal(rs_str(c, "basis"), "pooled samples");
+	assert_string_equal(rs_str(c, "basis_why"), "20261125T014317Z-vm has no round medians (a "
+						    "run from before summary.json stored them)");
+	assert_string_equal(rs_str(c, "verdict"), "regressed");
+	json_decref(c);
+}
+
+/* cmd_compare() BASE NEW with its output in @buf. */
+static int compare_text(char *base, char *new, char *buf, size_t len)
+{
+	char out[300], *argv[] = {"compare", base, new, NULL};
+	FILE *saved = stdout, *f;
+	size_t n;
+	int ret;
+
+	snprintf(out, sizeof(out), "%s/out.txt", tmpdir);
+	stdout = fopen(out, "w");
+	assert_non_null(stdout);
+	ret = cmd_compare(3, argv);
+	fclose(stdout);
+	stdout = saved;
+	f = fopen(out, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return ret;
+}
+
+/* `compare`'s text: the basis column, the pooled verdict beside, the why. */
+static void test_text(void **state)
+{
+	char dir[300], a[310], b[310], buf[8192];
+	uint64_t seed;
+	json_t *c = NULL;
+
+	(void)state;
+	/* the first drifting A/A run whose pooled verdict is wrong */
+	for (seed = 1; seed <= REPEATS; seed++) {
+		snprintf(dir, sizeof(dir), "%s/t%llu", tmpdir, (unsigned long long)seed);
+		write_run(dir, seed, 10, 0, 0.10, false);
+		c = compare_case(dir, "a", dir, "b");
+		if (!strcmp(rs_str(c, "pooled_verdict"), "regressed"))
+			break;
+		json_decref(c);
+	}
+	assert_true(seed <= REPEATS);
+	assert_string_equal(rs_str(c, "verdict"), "unchanged");
+	json_decref(c);
+	snprintf(a, sizeof(a), "%s:a", dir);
+	snprintf(b, sizeof(b), "%s:b", dir);
+	assert_int_equal(compare_text(a, b, buf, sizeof(buf)), VPB_EXIT_OK);
+	print_message("%s", buf);
+	assert_non_null(strstr(buf, " basis "));
+	assert_non_null(strstr(buf, " rounds 10   unchanged (pooled: regressed)\n"));
+	assert_null(strstr(buf, "pooled ("));
+
+	/* an older run: pooled, and why */
+	snprintf(dir, sizeof(dir), "%s/told", tmpdir);
+	write_run(dir, 11, 8, 0.10, 0.001, true);
+	snprintf(b, sizeof(b), "%s:b", dir);
+	assert_int_equal(compare_text(a, b, buf, sizeof(buf)), VPB_EXIT_FAIL);
+	print_message("%s", buf);
+	assert_non_null(strstr(buf, " pooled      regressed\n"));
+	assert_non_null(strstr(buf, "/told has no round medians"));
+	assert_non_null(strstr(buf, "\npooled (1 case): "));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_paired_hand), cmocka_unit_test(test_unpaired_hand),
+		cmocka_unit_test(test_same_run_aa), cmocka_unit_test(test_same_run_shift),
+		cmocka_unit_test(test_two_runs_aa), cmocka_unit_test(test_two_runs_shift),
+		cmocka_unit_test(test_copy_pairs),  cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_text),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
