@@ -26,6 +26,7 @@ static void qualify_usage(FILE *f)
 		   "  <suite>.<case>.<stat> <op> <value> [device=BDF] [variant=NAME] [point=tN]\n"
 		   "  e.g. 'd3cold.exit.p99 <= 150ms', 'd3cold.exit.valid >= 29/30',\n"
 		   "       'ioctl.get-info.overhead.median <= 80ns [variant=upstream]',\n"
+		   "       'ioctl.get-info.overhead.rounds.ci_hi <= 100ns [variant=upstream]',\n"
 		   "       'd3cold.exit.state == D3cold [device=0000:01:00.0]'\n"
 		   "(results/qualify-example.spec documents every metric). Prints PASS or FAIL\n"
 		   "per rule with the measured value, and writes a certificate (Markdown, HTML,\n"
@@ -38,8 +39,8 @@ enum kind { K_TIME, K_COUNT, K_RATIO, K_STATE, K_PCT, K_PLAIN };
 
 static const struct stat_def {
 	const char *name;
-	bool overhead; /* from vs_reference */
-	const char *key;
+	bool overhead;	 /* from vs_reference */
+	const char *key; /* a member, or a dotted path of members */
 	enum kind kind;
 } stat_defs[] = {
 	{"median", false, "median", K_TIME},
@@ -58,7 +59,9 @@ static const struct stat_def {
 	{"median", true, "hl_shift", K_TIME},
 	{"ci_hi", true, "hl_ci95", K_TIME},
 	{"percent", true, "percent_of_reference", K_PCT},
-	{"p", true, "mann_whitney", K_PLAIN},
+	{"p", true, "mann_whitney.p", K_PLAIN},
+	{"rounds.median", true, "rounds.median_diff", K_TIME},
+	{"rounds.ci_hi", true, "rounds.ci", K_TIME},
 };
 
 static const char *const ops[] = {"<=", ">=", "==", "!=", "<", ">"};
@@ -282,13 +285,28 @@ static bool sel_match(const json_t *sel, const char *key, const char *value)
 	return !want[0] || !strcmp(want, value);
 }
 
+/* The member of @o at the dotted @path; @parent: the object that holds it. */
+static json_t *get_path(json_t *o, const char *path, json_t **parent)
+{
+	const char *dot;
+	char key[32];
+
+	while ((dot = strchr(path, '.'))) {
+		snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+		o = json_object_get(o, key);
+		path = dot + 1;
+	}
+	*parent = o;
+	return json_object_get(o, path);
+}
+
 /* Judge one (case, variant): fills measured text and returns pass. */
 static bool judge(const json_t *rule, const json_t *c, const char *variant, char *meas, size_t len)
 {
 	const struct stat_def *sd =
 		find_stat(rs_str(rule, "stat"), json_is_true(json_object_get(rule, "overhead")));
 	const char *op = rs_str(rule, "op");
-	json_t *vj = json_object_get(json_object_get(c, "variants"), variant), *src, *x;
+	json_t *vj = json_object_get(json_object_get(c, "variants"), variant), *src, *x, *parent;
 	double m = NAN;
 
 	if (sd->kind == K_STATE) {
@@ -320,11 +338,9 @@ static bool judge(const json_t *rule, const json_t *c, const char *variant, char
 		return !strcmp(op, "==") ? has_want && !other : !has_want;
 	}
 	src = sd->overhead ? json_object_get(json_object_get(c, "vs_reference"), variant) : vj;
-	x = json_object_get(src, sd->key);
+	x = get_path(src, sd->key, &parent);
 	if (json_is_array(x))
 		x = json_array_get(x, 1); /* upper bound of a CI */
-	else if (json_is_object(x))
-		x = json_object_get(x, "p");
 	if (json_is_number(x))
 		m = json_number_value(x);
 	if (sd->kind == K_RATIO) {
@@ -340,7 +356,15 @@ static bool judge(const json_t *rule, const json_t *c, const char *variant, char
 		return cmp(m, op, rs_num(rule, "value"));
 	}
 	if (isnan(m)) {
-		snprintf(meas, len, "no data");
+		/* a round-level figure says why it is missing (too few rounds) */
+		if (*rs_str(parent, "why"))
+			snprintf(meas, len, "no data: %lld rounds; %s",
+				 (long long)json_integer_value(json_object_get(parent, "n")),
+				 rs_str(parent, "why"));
+		else if (src && !parent)
+			snprintf(meas, len, "no data: no round-level figure in this run's summary");
+		else
+			snprintf(meas, len, "no data");
 		return false;
 	}
 	if (sd->kind == K_TIME)
