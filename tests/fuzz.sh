@@ -46,6 +46,7 @@ lines() { # target file: one seed per line
 lines fuzz_units bench/fuzz/seeds/fuzz_units.txt
 lines fuzz_options bench/fuzz/seeds/fuzz_options.txt
 lines fuzz_kmsg bench/fuzz/seeds/fuzz_kmsg.txt
+lines fuzz_rundir bench/fuzz/seeds/fuzz_rundir.txt
 tr '\n' '\0' <bench/fuzz/seeds/fuzz_kmsg.txt | seed fuzz_kmsg
 files fuzz_pm_cap $(find $fx/root-* -name config)
 files fuzz_sysfs $(find $fx/root-* -type f -size -64k)

@@ -8,8 +8,10 @@
  * their 12000 values would take most of the time). The run is loaded
  * (rs_load()), every case's values are taken (rs_case_values()), the
  * example spec is judged on it (qualify_eval()), it is compared with the
- * fixture run (compare_runs()) and reported on, without figures
- * (report_generate()).
+ * fixture run and two of its own variants with each other (compare_runs(),
+ * which pairs one run's rounds), and reported on, without figures
+ * (report_generate()). Seeds: the fixtures, and bench/fuzz/seeds/
+ * fuzz_rundir.txt (a summary.json with round_medians, one line, '0' first).
  */
 #include "fuzz.h"
 #include "resultset.h"
@@ -87,6 +89,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sb.variant = NULL;
 	if (compare_runs(&sa, &sb, &o, &out) >= 0)
 		json_decref(out);
+	/* Two variants of the fuzzed run: its rounds pair (round_medians). */
+	c = json_array_get(json_object_get(r.summary, "cases"), 0);
+	n = 0;
+	json_object_foreach(json_object_get(c, "variants"), variant, x)
+	{
+		struct compare_side va = {.run = &r, .variant = variant};
+
+		if (n++ && compare_runs(&sb, &va, &o, &out) >= 0)
+			json_decref(out);
+		sb.variant = variant;
+	}
 	json_array_clear(base.problems); /* the fixture's files named by the fuzzed cases */
 	rs_free(&r);
 	FUZZ_CHECK(report_generate(fuzz_path("plat", p), "run", NULL, index, sizeof(index)) !=
