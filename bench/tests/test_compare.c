@@ -20,6 +20,7 @@
 
 #include "cmd/cmd.h"
 #include "common.h"
+#include "scratch.h"
 #include "resultset.h"
 #include "stats.h"
 
@@ -37,15 +38,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *argv[] = {"rm", "-rf", tmpdir, NULL};
-	pid_t pid = fork();
-
 	(void)state;
-	if (pid == 0) {
-		execvp("rm", argv);
-		_exit(127);
-	}
-	return 0;
+	return scratch_remove(tmpdir);
 }
 
 /* Lognormal-ish: median m, log-sd s (Box-Muller). */

@@ -26,6 +26,7 @@
 
 #include "cmd/cmd.h"
 #include "common.h"
+#include "scratch.h"
 #include "resultset.h"
 #include "stats.h"
 
@@ -34,19 +35,6 @@
 #define REPEATS 50
 
 static char tmpdir[] = "/tmp/vpb-cmpr-XXXXXX";
-
-static int run_prog(char *const argv[])
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 static int setup(void **state)
 {
@@ -57,10 +45,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *argv[] = {"rm", "-rf", tmpdir, NULL};
-
 	(void)state;
-	return run_prog(argv);
+	return scratch_remove(tmpdir);
 }
 
 static double gauss(struct stats_rng *r)
@@ -396,7 +382,7 @@ static void test_copy_pairs(void **state)
 	snprintf(a, sizeof(a), "%s/orig", tmpdir);
 	snprintf(b, sizeof(b), "%s/copy", tmpdir);
 	write_run(a, 7, 8, 0, 0.05, false);
-	assert_int_equal(run_prog(cp), 0);
+	assert_int_equal(run_prog(cp, NULL), 0);
 	c = compare_case(a, "a", b, "b");
 	assert_string_equal(rs_str(c, "basis_why"), "8 paired rounds of one run");
 	json_decref(c);

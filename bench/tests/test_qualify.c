@@ -21,24 +21,12 @@
 
 #include "cmd/cmd.h"
 #include "common.h"
+#include "scratch.h"
 #include "resultset.h"
 
 #define RUN VPB_FIXTURES "/runs/qemu-q35-tcg-icount/20261125T014317Z-vm"
 
 static char tmpdir[] = "/tmp/vpb-qual-XXXXXX";
-
-static int run_prog(char *const argv[])
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 static int setup(void **state)
 {
@@ -49,10 +37,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *argv[] = {"rm", "-rf", tmpdir, NULL};
-
 	(void)state;
-	return run_prog(argv);
+	return scratch_remove(tmpdir);
 }
 
 static const char *spec_file(const char *name, const char *text)
@@ -347,7 +333,7 @@ static void test_cli_certificate(void **state)
 
 	(void)state;
 	snprintf(run, sizeof(run), "%s/run", tmpdir);
-	assert_int_equal(run_prog(cp), 0);
+	assert_int_equal(run_prog(cp, NULL), 0);
 	snprintf(spec, sizeof(spec), "%s", spec_file("c.spec", "d3cold.exit.p99 <= 150ms\n"));
 	char *pass[] = {"qualify", "--spec", spec, run, NULL};
 	assert_int_equal(qualify_quiet(4, pass), VPB_EXIT_OK);

@@ -25,6 +25,7 @@
 
 #include "cmd/cmd.h"
 #include "common.h"
+#include "scratch.h"
 #include "resultset.h"
 
 #define PLAT_NAME "qemu-q35-tcg-icount"
@@ -32,28 +33,6 @@
 
 static char tmpdir[] = "/tmp/vpb-report-XXXXXX";
 static char plat[300];
-
-static int run_prog(char *const argv[], const char *out)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		if (out) {
-			int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-			if (fd < 0)
-				_exit(126);
-			dup2(fd, STDOUT_FILENO);
-			int null = open("/dev/null", O_WRONLY);
-			dup2(null, STDERR_FILENO);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 static bool have(const char *prog)
 {
@@ -98,10 +77,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *argv[] = {"rm", "-rf", tmpdir, NULL};
-
 	(void)state;
-	return run_prog(argv, NULL);
+	return scratch_remove(tmpdir);
 }
 
 /* Number of <img src="X"> in @html; fail if one does not exist in @dir. */
