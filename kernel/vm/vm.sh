@@ -130,10 +130,18 @@ work=$(mktemp -d "$cache/vm.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,share,lib/vfio-variants}
-cp /bin/busybox "$root/bin/busybox"
-for a in $("$root/bin/busybox" --list); do
-	[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
-done
+# busybox and a link per applet, made once per busybox binary (270 ln calls
+# took 1-2 s at every launch).
+bb=$cache/busybox-$(sha256sum /bin/busybox | cut -c1-12)
+if [ ! -d "$bb" ]; then
+	t=$(mktemp -d "$cache/busybox.XXXXXX")
+	cp /bin/busybox "$t/busybox"
+	for a in $("$t/busybox" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$t/$a"
+	done
+	mv -T "$t" "$bb" 2>/dev/null || rm -rf "$t" # another launch made it first
+fi
+cp -a "$bb/." "$root/bin/"
 cp "$top/kernel/vm/init" "$root/init"
 cp "$top/kernel/vm/vpb-share" "$root/bin/vpb-share"
 cp "$gbuild/vfio-pm-bench" "$root/bin/vfio-pm-bench"
