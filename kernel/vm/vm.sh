@@ -98,6 +98,8 @@ for tool in qemu-system-x86_64:qemu-system-x86 iasl:acpica-tools cpio:cpio \
 	command -v "${tool%%:*}" >/dev/null ||
 		die "${tool%%:*} not found: apt-get install ${tool#*:}"
 done
+qboot=/usr/share/qemu/qboot.rom
+[ -f "$qboot" ] || die "$qboot not found: apt-get install qemu-system-data"
 
 t0=$(date +%s.%N)
 stage_names=() stage_secs=()
@@ -206,15 +208,19 @@ fi
 cp "$root/job.sh" "$work/share/job.sh" # for --share-out
 # Uncompressed: inflating it cost the guest 0.19 s of instructions at every
 # boot (boot to /init: 0.71 s gzip'ed, 0.52 s as is).
-(cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
+# Byte for byte the same from launch to launch (file order, inode numbers,
+# times): the kernel reads the archive's headers early in boot, and under
+# icount different header bytes gave a different boot.
+find "$root" -exec touch -h -d @0 {} +
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible) \
+	>"$work/initramfs.cpio"
 mark initramfs "$s"
 
 # --- boot ----------------------------------------------------------------------------------
 if [ "$clock" = icount ]; then
-	# -seed: without it QEMU hands the guest host randomness (qemu_guest_getrandom),
-	# and the guest's random layouts (user-space ASLR, hash seeds, stack offsets)
-	# made D3cold cycles differ by 0.7-2.6 us between two boots; with it, by
-	# 22 ns at most (README: "Where this differs from ../shared/DESIGN.md").
+	# -seed: without it QEMU hands the guest host randomness
+	# (qemu_guest_getrandom), and the guest's random layouts (user-space
+	# ASLR, hash seeds, stack offsets) change the instructions it executes.
 	accel=(-accel tcg -icount shift=0,sleep=off -smp 1 -seed 1)
 else
 	accel=(-accel tcg,thread=multi -smp "$smp")
@@ -226,7 +232,13 @@ if [ "$iommu" = intel-iommu ]; then
 fi
 # log_buf_len: `vfio-pm-bench stress` reads the whole kernel log, and under noiommu
 # every open of a device fd logs a line (thousands a second).
-qemu=(qemu-system-x86_64 -M q35 "${accel[@]}" -m "$memory" -nodefaults -no-user-config
+# The firmware is qboot, not SeaBIOS: SeaBIOS drives the NVMe controller,
+# whose commands complete on a QEMU host thread, so under icount every boot
+# started its kernel at a different instruction count (and SeaBIOS's PS/2
+# setup added more). With qboot, and no PS/2 controller, two boots print the
+# same kernel log to the microsecond.
+qemu=(qemu-system-x86_64 -M q35,i8042=off,vmport=off -bios "$qboot" "${accel[@]}" -m "$memory"
+	-nodefaults -no-user-config
 	-display none -serial file:"$work/console.log" -no-reboot
 	-rtc base=2026-01-01T00:00:00,clock=vm
 	-kernel "$BZIMAGE" -initrd "$work/initramfs.cpio"
