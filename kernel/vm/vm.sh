@@ -177,9 +177,8 @@ guest_iommu=noiommu
 [ "$iommu" = intel-iommu ] && guest_iommu=type1
 # The job is part of the initramfs: the guest reads nothing through virtio-9p
 # before it ends (9p requests complete on host threads, at host-dependent
-# guest times, and the icount clock would repeat only to a few us). A --job
-# gets the shared folder mounted at its start; the default job mounts it
-# after the measurement, to copy the results out.
+# guest times). A --job gets the shared folder mounted at its start; the
+# default job mounts it after the measurement, to copy the results out.
 mkdir -p "$work/share"
 cat >"$root/job.sh" <<JOB
 set -u
@@ -235,8 +234,8 @@ fi
 # The firmware is qboot, not SeaBIOS: SeaBIOS drives the NVMe controller,
 # whose commands complete on a QEMU host thread, so under icount every boot
 # started its kernel at a different instruction count (and SeaBIOS's PS/2
-# setup added more). With qboot, and no PS/2 controller, two boots print the
-# same kernel log to the microsecond.
+# setup added more). With qboot, no PS/2 controller, -seed and the same
+# initramfs, two icount runs give the same figures to the ns.
 qemu=(qemu-system-x86_64 -M q35,i8042=off,vmport=off -bios "$qboot" "${accel[@]}" -m "$memory"
 	-nodefaults -no-user-config
 	-display none -serial file:"$work/console.log" -no-reboot
