@@ -103,7 +103,7 @@ if [ -z "$kdir" ]; then
 			esac
 		done < <(cat "${frags[@]}")
 		[ -z "$missing" ] || die "config lines lost after olddefconfig:$missing"
-		step "building bzImage and modules (make -j$jobs; about 8 minutes on 2 cores)"
+		step "building bzImage and modules (make -j$jobs; about 10 minutes on 2 cores)"
 		if ! make -s -C "$src" O="$obj" -j"$jobs" bzImage modules >"$obj/build.log" 2>&1; then
 			tail -n 30 "$obj/build.log" >&2
 			die "kernel build failed; full log: $obj/build.log"
