@@ -23,12 +23,16 @@ slug=$("$bin" platform --slug)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 dest=$results/$slug/$stamp-fuzz
 mkdir -p "$results/$slug"
-[ -e "$results/$slug/platform.json" ] || "$bin" platform >"$results/$slug/platform.json"
+if [ ! -e "$results/$slug/platform.json" ]; then
+	"$bin" platform >"$results/$slug/.platform.json.tmp"
+	mv "$results/$slug/.platform.json.tmp" "$results/$slug/platform.json"
+fi
 tmp=$(mktemp -d "$results/$slug/.fuzz.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-git diff --quiet HEAD -- bench tests/fuzz.sh 2>/dev/null || commit=$commit-dirty
+# "dirty" as the harness counts it (CMakeLists.txt): tracked files outside results/.
+git diff --quiet HEAD -- . ':(exclude)results' 2>/dev/null || commit=$commit-dirty
 t0=$(date +%s)
 rc=0
 tests/fuzz.sh "$secs" | tee "$tmp/tap.txt" || rc=$?
