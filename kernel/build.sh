@@ -66,11 +66,25 @@ sha=$(sha256sum "$tarball" | cut -d' ' -f1)
 if [ -z "$base" ] && [ "$sha" != "$pinned_sha" ]; then
 	die "$tarball has sha256 $sha, not the pinned $pinned_sha (kernel/base.txt); pass --base $tarball to use it anyway"
 fi
-src_root=$cache/src/${sha:0:12}
+# The guest platform's own kernel patches (kernel/platform/series), applied
+# to the unpacked source; the variants patch only their copy of drivers/vfio.
+platform_patches=()
+while IFS= read -r p; do
+	case "$p" in ''|\#*) continue ;; esac
+	[ -f "$here/platform/$p" ] || die "kernel/platform/series names $p, which is missing"
+	platform_patches+=("$here/platform/$p")
+done <"$here/platform/series"
+pkey=$(cat "$here/platform/series" "${platform_patches[@]}" | sha256sum | cut -c1-8)
+src_root=$cache/src/${sha:0:12}-p$pkey
 if [ ! -f "$src_root/.unpacked" ]; then
 	step "unpacking $tarball"
 	rm -rf "$src_root" && mkdir -p "$src_root"
 	tar -C "$src_root" -xf "$tarball"
+	for p in "${platform_patches[@]}"; do
+		step "applying kernel/platform/${p##*/}"
+		patch -d "$(ls -d "$src_root"/*/ | head -n1)" -p1 -N --no-backup-if-mismatch \
+			-r - -s <"$p" >&2 || die "kernel/platform/${p##*/} does not apply to $tarball"
+	done
 	touch "$src_root/.unpacked"
 fi
 src=$(ls -d "$src_root"/*/ | head -n1)
@@ -80,7 +94,7 @@ src=${src%/}
 frags=("$here/config/guest.config")
 [ $debug = 1 ] && frags+=("$here/config/debug.config")
 if [ -z "$kdir" ]; then
-	kkey=$( (echo "recipe=$recipe sha=$sha"; cat "${frags[@]}") | sha256sum | cut -c1-16)
+	kkey=$( (echo "recipe=$recipe sha=$sha platform=$pkey"; cat "${frags[@]}") | sha256sum | cut -c1-16)
 	obj=$cache/kbuild/$kkey
 	# Two builds of one kernel at once would share its tree: the second waits.
 	mkdir -p "$cache/kbuild"
@@ -89,9 +103,13 @@ if [ -z "$kdir" ]; then
 	if [ ! -f "$obj/.done" ]; then
 		mkdir -p "$obj"
 		step "configuring kernel $kkey (tinyconfig + ${frags[*]##*/})"
-		make -s -C "$src" O="$obj" tinyconfig >"$obj/config.log" 2>&1
-		KCONFIG_CONFIG="$obj/.config" "$src/scripts/kconfig/merge_config.sh" \
-			-m -O "$obj" "$obj/.config" "${frags[@]}" >>"$obj/config.log" 2>&1
+		# `make tinyconfig`, with our fragments merged before its final
+		# olddefconfig: each run of Kconfig probes the compiler for 5 s.
+		KCONFIG_ALLCONFIG="$src/kernel/configs/tiny-base.config" \
+			make -s -C "$src" O="$obj" allnoconfig >"$obj/config.log" 2>&1
+		KCONFIG_CONFIG="$obj/.config" "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" \
+			"$obj/.config" "$src/kernel/configs/tiny.config" "$src/arch/x86/configs/tiny.config" \
+			"${frags[@]}" >>"$obj/config.log" 2>&1
 		make -s -C "$src" O="$obj" olddefconfig >>"$obj/config.log" 2>&1
 		missing=""
 		while IFS= read -r line; do

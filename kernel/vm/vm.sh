@@ -231,17 +231,28 @@ if [ "$iommu" = intel-iommu ]; then
 fi
 # log_buf_len: `vfio-pm-bench stress` reads the whole kernel log, and under noiommu
 # every open of a device fd logs a line (thousands a second).
+# lapic_timer_period (kernel/platform/0001-*): QEMU's APIC timer counts the
+# virtual clock's nanoseconds, 10^9/HZ per jiffy, so the guest takes that
+# rate instead of spinning 100 ms to measure it (under icount, 10^8
+# instructions: 2.5 s of the boot's 5).
+hz=$(sed -n 's/^CONFIG_HZ=//p' "$OBJTREE/.config")
+isnum "$hz" || die "no CONFIG_HZ in $OBJTREE/.config"
+# -cpu: the default model (qemu64) plus RDRAND, so the kernel's random pool
+# is ready at boot; without it the first read of /dev/urandom (hwloc's,
+# jansson's) spun the guest's jitter-entropy loop for 1 s of guest time.
+# Under icount, with -seed, RDRAND is deterministic too.
 # The firmware is qboot, not SeaBIOS: SeaBIOS drives the NVMe controller,
 # whose commands complete on a QEMU host thread, so under icount every boot
 # started its kernel at a different instruction count (and SeaBIOS's PS/2
 # setup added more). With qboot, no PS/2 controller, -seed and the same
 # initramfs, two icount runs give the same figures to the ns.
-qemu=(qemu-system-x86_64 -M q35,i8042=off,vmport=off -bios "$qboot" "${accel[@]}" -m "$memory"
+qemu=(qemu-system-x86_64 -M q35,i8042=off,vmport=off -cpu qemu64,+rdrand -bios "$qboot"
+	"${accel[@]}" -m "$memory"
 	-nodefaults -no-user-config
 	-display none -serial file:"$work/console.log" -no-reboot
 	-rtc base=2026-01-01T00:00:00,clock=vm
 	-kernel "$BZIMAGE" -initrd "$work/initramfs.cpio"
-	-append "console=ttyS0 panic=-1 nokaslr pcie_port_pm=force log_buf_len=8M $cmdline_iommu"
+	-append "console=ttyS0 panic=-1 nokaslr pcie_port_pm=force log_buf_len=8M lapic_timer_period=$((1000000000 / hz)) $cmdline_iommu"
 	-acpitable file="$work/ssdt.aml" "${iommu_args[@]}"
 	-device pcie-root-port,id=rp1,bus=pcie.0,addr=07.0,chassis=1,slot=1,hotplug=off,x-speed=5
 	-device e1000e,bus=rp1,addr=00.0
