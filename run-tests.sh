@@ -16,7 +16,7 @@ for cfg in "build:-DVPB_SANITIZE=OFF" "build-asan:-DVPB_SANITIZE=ON"; do
 	cmake --build "$dir" -j"$jobs" >/dev/null
 	(cd "$dir" && ctest --output-on-failure -j"$jobs")
 done
-echo "== checkpatch on every kernel variant patch"
+echo "== checkpatch on every kernel variant and platform patch"
 tests/checkpatch.sh
 echo "== fuzzing every parser of outside input (tests/fuzz.sh)"
 tests/fuzz.sh
