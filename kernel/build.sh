@@ -15,6 +15,8 @@ recipe=3
 usage() {
 	cat <<USAGE
 usage: kernel/build.sh [options]
+Builds the guest kernel (the pinned source with kernel/platform/series applied,
+tinyconfig + config/guest.config) and each variant's drivers/vfio modules.
   --variants LIST   comma-separated variants to build (default: all in kernel/variants)
   --debug           build the debug kernel (config/debug.config: lockdep, KASAN)
   --base TARBALL    use another kernel source tarball than the pinned one (recorded)
@@ -121,7 +123,7 @@ if [ -z "$kdir" ]; then
 			esac
 		done < <(cat "${frags[@]}")
 		[ -z "$missing" ] || die "config lines lost after olddefconfig:$missing"
-		step "building bzImage and modules (make -j$jobs; about 10 minutes on 2 cores)"
+		step "building bzImage and modules (make -j$jobs; 8 to 10 minutes on 2 cores)"
 		if ! make -s -C "$src" O="$obj" -j"$jobs" bzImage modules >"$obj/build.log" 2>&1; then
 			tail -n 30 "$obj/build.log" >&2
 			die "kernel build failed; full log: $obj/build.log"

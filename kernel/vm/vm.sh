@@ -234,12 +234,13 @@ fi
 # lapic_timer_period (kernel/platform/0001-*): QEMU's APIC timer counts the
 # virtual clock's nanoseconds, 10^9/HZ per jiffy, so the guest takes that
 # rate instead of spinning 100 ms to measure it (under icount, 10^8
-# instructions: 2.5 s of the boot's 5).
+# instructions: the boot to /init took 5.1-6.9 s with the spin, 2.6-3.4 s
+# without).
 hz=$(sed -n 's/^CONFIG_HZ=//p' "$OBJTREE/.config")
 isnum "$hz" || die "no CONFIG_HZ in $OBJTREE/.config"
 # -cpu: the default model (qemu64) plus RDRAND, so the kernel's random pool
-# is ready at boot; without it the first read of /dev/urandom (hwloc's,
-# jansson's) spun the guest's jitter-entropy loop for 1 s of guest time.
+# is ready at boot; without it the harness's first read of /dev/urandom ran
+# the kernel's jitter-entropy loop: 1 s of guest time before the first suite.
 # Under icount, with -seed, RDRAND is deterministic too.
 # The firmware is qboot, not SeaBIOS: SeaBIOS drives the NVMe controller,
 # whose commands complete on a QEMU host thread, so under icount every boot
