@@ -11,7 +11,7 @@ pkgs=(
 	# fuzzing (libFuzzer runtime for clang)
 	clang libclang-rt-14-dev
 	# kernel build
-	linux-source-6.12 flex bison bc libelf-dev libssl-dev patch xz-utils kmod rsync
+	linux-source-6.12 flex bison bc libelf-dev libssl-dev patch xz-utils lz4 kmod rsync
 	# QEMU platform
 	qemu-system-x86 acpica-tools busybox-static cpio jq
 	# report test (headless browser)

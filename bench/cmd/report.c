@@ -4,8 +4,9 @@
  * (gnuplot, scripts in plot/), report/index.html and report/summary.md.
  *
  * Data files for gnuplot are written here in C from summary.json and the
- * CSV files; gnuplot runs once per figure (fork/exec, no shell), so one
- * figure that fails does not stop the others.
+ * CSV files; gnuplot runs once per figure (fork/exec, no shell, as many at
+ * a time as there are CPUs), so one figure that fails does not stop the
+ * others.
  */
 #include "cmd.h"
 #include "common.h"
@@ -714,49 +715,75 @@ static bool find_program(const char *prog)
 	return false;
 }
 
-/* Run gnuplot on every queued figure, in the report directory. */
+/* Start gnuplot on one queued figure, in the report directory. */
+static pid_t draw_start(const struct report *rp, json_t *f, int logfd)
+{
+	char gp[700];
+	pid_t pid;
+
+	snprintf(gp, sizeof(gp), "gp/%s.gp", rs_str(f, "file"));
+	pid = fork();
+	if (pid == 0) {
+		if (chdir(rp->rdir))
+			_exit(127);
+		if (logfd >= 0) {
+			dup2(logfd, STDOUT_FILENO);
+			dup2(logfd, STDERR_FILENO);
+		}
+		execlp(rp->gnuplot, rp->gnuplot, gp, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Wait for a figure's gnuplot (@pid, or -1 if it did not start); record it. */
+static void draw_finish(struct report *rp, json_t *f, pid_t pid, const char *log)
+{
+	char out[4096];
+	struct stat st;
+	int status = -1;
+
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	snprintf(out, sizeof(out), "%s/%s.svg", rp->rdir, rs_str(f, "file"));
+	bool ok = WIFEXITED(status) && !WEXITSTATUS(status) && !stat(out, &st) && st.st_size;
+
+	snprintf(out, sizeof(out), "%s/%s.png", rp->rdir, rs_str(f, "file"));
+	ok = ok && !stat(out, &st) && st.st_size;
+	json_object_set_new(f, "ok", json_boolean(ok));
+	if (!ok)
+		missing(rp, "figure %s: gnuplot failed (see %s)", rs_str(f, "file"), log);
+}
+
+/*
+ * Run gnuplot on every queued figure, one process per online CPU at a time,
+ * each figure waited for in queue order (so messages come in that order).
+ */
 static void draw(struct report *rp)
 {
+	size_t n = json_array_size(rp->figs), done = 0, started = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t width = ncpu > 0 ? (size_t)ncpu : 1;
+	pid_t *pids = calloc(n ? n : 1, sizeof(*pids));
 	char log[4096];
-	json_t *f;
-	size_t i;
 	int logfd;
 
+	if (!pids)
+		abort();
 	snprintf(log, sizeof(log), "%s/gnuplot.log", rp->rdir);
-	logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	json_array_foreach(rp->figs, i, f)
-	{
-		char gp[700], out[4096];
-		struct stat st;
-		int status = -1;
-		pid_t pid;
-
-		snprintf(gp, sizeof(gp), "gp/%s.gp", rs_str(f, "file"));
-		pid = fork();
-		if (pid == 0) {
-			if (chdir(rp->rdir))
-				_exit(127);
-			if (logfd >= 0) {
-				dup2(logfd, STDOUT_FILENO);
-				dup2(logfd, STDERR_FILENO);
-			}
-			execlp(rp->gnuplot, rp->gnuplot, gp, (char *)NULL);
-			_exit(127);
+	logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	while (done < n) {
+		if (started < n && started - done < width) {
+			pids[started] = draw_start(rp, json_array_get(rp->figs, started), logfd);
+			started++;
+			continue;
 		}
-		if (pid > 0)
-			waitpid(pid, &status, 0);
-		snprintf(out, sizeof(out), "%s/%s.svg", rp->rdir, rs_str(f, "file"));
-		bool ok =
-			WIFEXITED(status) && !WEXITSTATUS(status) && !stat(out, &st) && st.st_size;
-
-		snprintf(out, sizeof(out), "%s/%s.png", rp->rdir, rs_str(f, "file"));
-		ok = ok && !stat(out, &st) && st.st_size;
-		json_object_set_new(f, "ok", json_boolean(ok));
-		if (!ok)
-			missing(rp, "figure %s: gnuplot failed (see %s)", rs_str(f, "file"), log);
+		draw_finish(rp, json_array_get(rp->figs, done), pids[done], log);
+		done++;
 	}
 	if (logfd >= 0)
 		close(logfd);
+	free(pids);
 }
 
 /* ---- HTML -------------------------------------------------------------- */

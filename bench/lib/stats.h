@@ -212,6 +212,20 @@ struct stats_ci {
 };
 
 /**
+ * stats_resample_median_ranks() - the ranks behind one bootstrap median.
+ * @r: generator
+ * @n: sample size, >= 1
+ * @lo: 0-based rank of the resample's lower middle order statistic
+ * @hi: 0-based rank of its upper middle (equal to @lo for odd @n)
+ *
+ * A resample of n values drawn with replacement from a sorted sample x has
+ * the median (x[lo] + x[hi]) / 2; this draws (lo, hi) from their exact joint
+ * distribution without drawing the n indices (order statistics of
+ * uniforms, through Beta variates).
+ */
+void stats_resample_median_ranks(struct stats_rng *r, size_t n, size_t *lo, size_t *hi);
+
+/**
  * stats_bootstrap_median_ci() - percentile bootstrap CI of the median.
  * @x: sample (no NaN; unchanged)
  * @n: sample size, >= 1
@@ -221,8 +235,10 @@ struct stats_ci {
  * @out: result
  *
  * Draws @reps resamples of size @n with replacement, takes each one's median
- * (stats_median()), and returns the type-7 quantiles (1 - level) / 2 and
- * (1 + level) / 2 of those medians. O(reps * n) expected time, O(n + reps)
+ * (as stats_median() would), and returns the type-7 quantiles
+ * (1 - level) / 2 and (1 + level) / 2 of those medians. A resample's median
+ * is drawn through the ranks it comes from (stats_resample_median_ranks()),
+ * exactly in distribution: O(n log n + reps log reps) time, O(n + reps)
  * memory.
  *
  * Return: 0; -EINVAL on NULL pointers, n == 0, NaN data, level outside
@@ -245,8 +261,7 @@ int stats_bootstrap_median_ci(const double *x, size_t n, double level, unsigned 
  * Each replicate resamples a and b independently (with replacement, sizes
  * kept) and records median(b*) - median(a*); the interval is the type-7
  * quantiles (1 - level) / 2 and (1 + level) / 2 of those differences.
- * Buffers are allocated once; medians by quickselect, so n = 20000 per side
- * with 1000 replicates is a fraction of a second.
+ * Resample medians as in stats_bootstrap_median_ci().
  *
  * Return: 0; -EINVAL on NULL pointers, an empty sample, NaN data, level
  * outside (0, 1) or reps < 2; -ENOMEM.
