@@ -94,7 +94,7 @@ for d in $devices; do
 	[[ " $all_devices " == *" $d "* ]] || die "unknown device '$d' (valid: $all_devices)" 2
 done
 for tool in qemu-system-x86_64:qemu-system-x86 iasl:acpica-tools cpio:cpio \
-	/bin/busybox:busybox-static cmake:cmake; do
+	/bin/busybox:busybox-static cmake:cmake jq:jq; do
 	command -v "${tool%%:*}" >/dev/null ||
 		die "${tool%%:*} not found: apt-get install ${tool#*:}"
 done
@@ -317,6 +317,11 @@ if [ -n "$src" ]; then
 		done
 		printf '\n }\n}\n'
 	} >"$src/vm.json.tmp" && mv "$src/vm.json.tmp" "$src/vm.json"
+	# run.json (the guest's) carries the same under "vm": stage timings beside the run.
+	if [ -f "$src/run.json" ]; then
+		{ jq --slurpfile vm "$src/vm.json" '.vm = $vm[0]' "$src/run.json" >"$src/run.json.tmp" &&
+			mv "$src/run.json.tmp" "$src/run.json"; } || rm -f "$src/run.json.tmp"
+	fi
 	rm -rf "$dest/.$run_id.tmp"
 	cp -r "$src" "$dest/.$run_id.tmp" && mv "$dest/.$run_id.tmp" "$dest/$run_id"
 	stage "results in $dest/$run_id"
