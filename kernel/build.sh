@@ -128,7 +128,7 @@ if [ -z "$kdir" ]; then
 			esac
 		done < <(cat "${frags[@]}")
 		[ -z "$missing" ] || die "config lines lost after olddefconfig:$missing"
-		step "building bzImage and modules (make -j$jobs; 8 to 10 minutes on 2 cores)"
+		step "building bzImage and modules (make -j$jobs; 7.5 to 9 minutes on 2 cores)"
 		if ! make -s -C "$src" O="$obj" -j"$jobs" bzImage modules scripts_unifdef \
 			>"$obj/build.log" 2>&1; then
 			tail -n 30 "$obj/build.log" >&2
