@@ -5,7 +5,8 @@
 #             SIGKILL in turn, each at a random point of a running
 #             `vfio-pm-bench run --suite d3cold,ioctl` on every device: every
 #             other one anywhere in the run, the others while it writes its
-#             outputs (times from an uninterrupted run of each variant)
+#             outputs (from its first CSV file on; lengths from an
+#             uninterrupted run of each variant)
 #   SEED      seed of the delays (an LCG: the same seed sends the same delays)
 #   VARIANTS  kernel variants (default "upstream v4"), loaded in turn for
 #             blocks of three iterations (one of each signal)
@@ -237,17 +238,31 @@ while [ $landed -lt "$n" ] && [ $attempts -lt $((2 * n + 6)) ]; do
 		tap $? "$v: an uninterrupted run completes" "$T ms from its directory to its exit, outputs from $W ms"
 	fi
 	case $((landed % 3)) in 0) sig=INT ;; 1) sig=TERM ;; 2) sig=KILL ;; esac
-	if [ $((landed % 2)) = 0 ]; then # anywhere in the run
+	# Anywhere in the run: after a random part of its length. While it
+	# writes its outputs: a random part of the time that took, counted from
+	# its first CSV file (tens of ms: a delay from the start misses it).
+	if [ $((landed % 2)) = 0 ]; then
 		rand "$T"
-		delay=$r
-	else # while it writes its outputs
+		when="+${r}ms"
+	else
 		rand $((T - W + 1))
-		delay=$((W + r))
+		when="+${r}ms after its first CSV"
 	fi
+	delay=$r
 	run=it$attempts
 	find "$R/$plat" -mindepth 1 -maxdepth 1 -type d | sort >"$tmp/earlier"
 	sums "$tmp/earlier" >"$tmp/sums.before"
 	start_run "$long" $run
+	if [ $((landed % 2)) = 1 ]; then
+		csv=""
+		while [ -z "$csv" ] && kill -0 $pid 2>/dev/null; do
+			for f in "$dir"/*.csv; do
+				[ -e "$f" ] && csv=$f
+				break
+			done
+			[ -n "$csv" ] || usleep 1000
+		done
+	fi
 	usleep $((delay * 1000))
 	phase
 	t0=$(now_ms)
@@ -257,12 +272,12 @@ while [ $landed -lt "$n" ] && [ $attempts -lt $((2 * n + 6)) ]; do
 	ms=$(($(now_ms) - t0))
 	if [ $rc = 0 ] && [ "$(status_of "$dir")" = complete ]; then
 		missed=$((missed + 1))
-		echo "$run $v SIG$sig +${delay}ms: missed (the run had finished)" >>"$tmp/events.txt"
+		echo "$run $v SIG$sig $when: missed (the run had finished)" >>"$tmp/events.txt"
 		continue
 	fi
 	landed=$((landed + 1))
 	eval "n$sig=\$((n$sig + 1))"
-	echo "$run $v SIG$sig +${delay}ms of ${T}ms: $ph -> exit $rc after ${ms} ms" >>"$tmp/events.txt"
+	echo "$run $v SIG$sig $when of ${T}ms: $ph -> exit $rc after ${ms} ms" >>"$tmp/events.txt"
 	ok=0
 	if [ $sig = KILL ]; then
 		[ $rc = 137 ] || ok=1
@@ -273,7 +288,7 @@ while [ $landed -lt "$n" ] && [ $attempts -lt $((2 * n + 6)) ]; do
 			json_ok "$dir" && csv_ok "$dir" &&
 			! grep -qE "could not leave|not back in D0" "$tmp/$run.err" || ok=1
 	fi
-	tap $ok "$run ($v, SIG$sig at +${delay} ms, $ph): $([ $sig = KILL ] &&
+	tap $ok "$run ($v, SIG$sig at $when, $ph): $([ $sig = KILL ] &&
 		echo killed || echo "interrupted in order in $ms ms, outputs parse")"
 	[ $ok = 0 ] || keep_log "$tmp/$run.err" "$run.err"
 	! held && [ "$(usages)" = "$before" ]
