@@ -46,7 +46,17 @@ done
 t0=$(date +%s)
 step() { printf '[build %4ds] %s\n' "$(( $(date +%s) - t0 ))" "$*" >&2; }
 die() { echo "kernel/build.sh: $*" >&2; exit 1; }
-hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+# The patches DIR/series lists, in order, into $series (blank lines and
+# comments skipped); WHAT names the series in errors.
+read_series() { # DIR WHAT
+	local p
+	series=()
+	while IFS= read -r p; do
+		case "$p" in ''|\#*) continue ;; esac
+		[ -f "$1/$p" ] || die "$2: series names $p, which is missing"
+		series+=("$1/$p")
+	done <"$1/series"
+}
 
 all_variants=$(cd "$here/variants" && ls -d */ | tr -d / | tr '\n' ' ')
 [ -n "$variants" ] || variants=$(echo $all_variants | tr ' ' ',')
@@ -71,12 +81,8 @@ if [ -z "$base" ] && [ "$sha" != "$pinned_sha" ]; then
 fi
 # The guest platform's own kernel patches (kernel/platform/series), applied
 # to the unpacked source; the variants patch only their copy of drivers/vfio.
-platform_patches=()
-while IFS= read -r p; do
-	case "$p" in ''|\#*) continue ;; esac
-	[ -f "$here/platform/$p" ] || die "kernel/platform/series names $p, which is missing"
-	platform_patches+=("$here/platform/$p")
-done <"$here/platform/series"
+read_series "$here/platform" "kernel/platform"
+platform_patches=(${series[@]+"${series[@]}"})
 pkey=$(cat "$here/platform/series" "${platform_patches[@]}" | sha256sum | cut -c1-8)
 src_root=$cache/src/${sha:0:12}-p$pkey
 if [ ! -f "$src_root/.unpacked" ]; then
@@ -166,12 +172,8 @@ if [ -z "$kdir" ]; then
 fi
 for v in ${variants//,/ }; do
 	vdir=$here/variants/$v
-	patches=()
-	while IFS= read -r p; do
-		case "$p" in ''|\#*) continue ;; esac
-		[ -f "$vdir/$p" ] || die "variant $v: series names $p, which is missing"
-		patches+=("$vdir/$p")
-	done <"$vdir/series"
+	read_series "$vdir" "variant $v"
+	patches=(${series[@]+"${series[@]}"})
 	vkey=$( (echo "recipe=$recipe kernel=$kkey variant=$v"; cat "$vdir/series" ${patches[@]+"${patches[@]}"}) |
 		sha256sum | cut -c1-16)
 	vout=$cache/variants/$vkey

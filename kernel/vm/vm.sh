@@ -305,19 +305,16 @@ if [ -n "$src" ]; then
 	cp "$(dirname "$src")"/platform.json "$(dirname "$src")"/lstopo.xml "$dest/" 2>/dev/null || true
 	cp "$console" "$src/console.log"
 	[ -f "$work/share/dmesg.txt" ] && cp "$work/share/dmesg.txt" "$src/dmesg.txt"
-	{
-		printf '{\n "qemu": "%s",\n "kernel_key": "%s",\n "clock": "%s",\n' \
-			"$(echo "${qemu[*]}" | sed "s|$work|<work>|g; s|$cache|<cache>|g")" "$KERNEL_KEY" "$clock"
-		printf ' "boot_to_init_s": %s,\n "acpi_on_delay_ms": %s,\n "acpi_off_delay_ms": %s,\n' \
-			"${boot_s:-null}" "$on_ms" "$off_ms"
-		printf ' "stages_s": {'
-		for i in "${!stage_names[@]}"; do
-			[ "$i" -gt 0 ] && printf ','
-			printf '\n  "%s": %s' "${stage_names[$i]}" "${stage_secs[$i]}"
-		done
-		printf '\n }\n}\n'
-	} >"$src/vm.json.tmp" && mv "$src/vm.json.tmp" "$src/vm.json"
-	# run.json (the guest's) carries the same under "vm": stage timings beside the run.
+	# vm.json: how the guest ran; run.json (the guest's) gets the same under "vm".
+	stages=$(for i in "${!stage_names[@]}"; do
+		printf '%s\t%s\n' "${stage_names[$i]}" "${stage_secs[$i]}"
+	done | jq -R -n '[inputs | split("\t") | {(.[0]): (.[1] | tonumber)}] | add')
+	jq -n --arg qemu "$(echo "${qemu[*]}" | sed "s|$work|<work>|g; s|$cache|<cache>|g")" \
+		--arg key "$KERNEL_KEY" --arg clock "$clock" --argjson boot "${boot_s:-null}" \
+		--argjson on "$on_ms" --argjson off "$off_ms" --argjson stages "$stages" \
+		'{qemu: $qemu, kernel_key: $key, clock: $clock, boot_to_init_s: $boot,
+		  acpi_on_delay_ms: $on, acpi_off_delay_ms: $off, stages_s: $stages}' \
+		>"$src/vm.json.tmp" && mv "$src/vm.json.tmp" "$src/vm.json"
 	if [ -f "$src/run.json" ]; then
 		{ jq --slurpfile vm "$src/vm.json" '.vm = $vm[0]' "$src/run.json" >"$src/run.json.tmp" &&
 			mv "$src/run.json.tmp" "$src/run.json"; } || rm -f "$src/run.json.tmp"
