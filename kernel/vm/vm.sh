@@ -312,8 +312,12 @@ if [ -n "$src" ]; then
 	jq -n --arg qemu "$(echo "${qemu[*]}" | sed "s|$work|<work>|g; s|$cache|<cache>|g")" \
 		--arg key "$KERNEL_KEY" --arg clock "$clock" --argjson boot "${boot_s:-null}" \
 		--argjson on "$on_ms" --argjson off "$off_ms" --argjson stages "$stages" \
+		--arg kimg "$(sha256sum <"$BZIMAGE" | cut -c1-64)" \
+		--arg initrd "$(sha256sum <"$work/initramfs.cpio" | cut -c1-64)" \
+		--arg ssdt "$(sha256sum <"$work/ssdt.aml" | cut -c1-64)" \
 		'{qemu: $qemu, kernel_key: $key, clock: $clock, boot_to_init_s: $boot,
-		  acpi_on_delay_ms: $on, acpi_off_delay_ms: $off, stages_s: $stages}' \
+		  acpi_on_delay_ms: $on, acpi_off_delay_ms: $off, stages_s: $stages,
+		  sha256: {bzImage: $kimg, initramfs: $initrd, ssdt: $ssdt}}' \
 		>"$src/vm.json.tmp" && mv "$src/vm.json.tmp" "$src/vm.json"
 	if [ -f "$src/run.json" ]; then
 		{ jq --slurpfile vm "$src/vm.json" '.vm = $vm[0]' "$src/run.json" >"$src/run.json.tmp" &&
