@@ -66,9 +66,10 @@ result "an unknown variant is a usage error listing the valid ones" $([ $rc = 2 
 # 4. icount determinism: the same inputs give the same figures, to the ns:
 # every ioctl statistic and every D3cold cycle (README, "Where this differs
 # from ../shared/DESIGN.md"). With the d3cold suite's default jitter (seeded).
-# Boots are compared pairwise; when the first two differ, up to two more
-# boots tell a rare divergence of one boot (seen once in CI, cause not found:
-# the differences are printed) from figures that never repeat.
+# Boots are compared pairwise; when the first two differ (the differences
+# are printed), up to two more boots tell a rare divergence of one boot from
+# figures that never repeat: a race inside QEMU moves about one boot in 30
+# by 16 ns (results/qemu-q35-tcg-icount/*-determinism-30/).
 det_boot() {
 	$vm --variants no-get,upstream --rounds 1 --suites ioctl,d3cold --devices root \
 		--results "$tmp/d$1" --run-id det --no-report \
