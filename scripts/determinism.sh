@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # icount determinism over many boots: BOOTS launches of the configuration
-# tests/vm-tests.sh checks (no-get and upstream, ioctl and d3cold on the root
-# device, short), each a separate QEMU boot with the same inputs. Every boot's
-# figures (every ioctl statistic, every D3cold cycle) are reduced to a
-# signature; the README counts the boots per signature and, for boots that
-# differ from the most common one, shows the cycles that moved and the boot's
-# clock (boot time, TSC calibration, image hashes).
+# tests/vm-tests.sh checks (tests/determinism.lib.sh: no-get and upstream,
+# ioctl and d3cold on the root device, short), each a separate QEMU boot with
+# the same inputs. Every boot's figures (every ioctl statistic, every D3cold
+# cycle) are reduced to a signature; the README counts the boots per
+# signature and, for boots that differ from the most common one, shows the
+# cycles that moved. Every boot's clock is listed (boot time, TSC
+# calibration, image hashes).
 # The boots and the README go to results/qemu-q35-tcg-icount/<stamp>-determinism-<BOOTS>/.
 # usage: scripts/determinism.sh [BOOTS]   (default 20)
 set -euo pipefail
@@ -18,17 +19,14 @@ run_id=$(date -u +%Y%m%dT%H%M%SZ)-determinism-$boots
 dest=results/$plat/$run_id
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-args=(--variants no-get,upstream --rounds 1 --suites ioctl,d3cold --devices root --run-id det
-	--no-report -- --samples 300 --cycles 3 --case get-info,config-read,exit --no-counters)
-fig() { jq -S -c '[.cases[] | select(.suite == "ioctl") | {case, device, v: (.variants | map_values({n, median, min, max, mean, p99}))}]' "$1/summary.json"; }
-cycles() { ls "$1"/d3cold.exit.*.csv | grep -v '\.hist\.csv$' | xargs awk '!/^#/ {print $1, $4}'; }
+. tests/determinism.lib.sh
 for i in $(seq -w 1 "$boots"); do
 	echo "# boot $i of $boots" >&2
-	kernel/vm/vm.sh --results "$tmp/b$i" "${args[@]}" >"$tmp/b$i.out" 2>&1 ||
+	kernel/vm/vm.sh --results "$tmp/b$i" "${det_args[@]}" >"$tmp/b$i.out" 2>&1 ||
 		{ tail -5 "$tmp/b$i.out" >&2; echo "scripts/determinism.sh: boot $i failed" >&2; exit 1; }
 	d=$tmp/b$i/$plat/det
-	{ fig "$d"; cycles "$d"; } | sha256sum | cut -c1-12 >"$tmp/b$i.sig"
-	cycles "$d" >"$tmp/b$i.cycles"
+	det_cycles "$d" >"$tmp/b$i.cycles"
+	{ det_fig "$d"; cat "$tmp/b$i.cycles"; } | sha256sum | cut -c1-12 >"$tmp/b$i.sig"
 done
 mkdir -p "$dest.tmp"
 for i in $(seq -w 1 "$boots"); do
@@ -40,12 +38,6 @@ done
 common=$(cat "$tmp"/b*.sig | sort | uniq -c | sort -rn | head -1 | awk '{print $2}')
 ref=$(grep -l "^$common$" "$tmp"/b*.sig | head -1)
 ref=${ref%.sig}
-clock_of() {
-	local d=$tmp/b$1/$plat/det
-	printf '%s | %s | %s' "$(sed -n 's/^VPB-BOOTED //p' "$d/console.log" | tr -d '\r')" \
-		"$(sed -n 's/.*tsc: Refined TSC clocksource calibration: //p' "$d/dmesg.txt")" \
-		"$(jq -r '.sha256 | [.bzImage, .initramfs, .ssdt] | map(.[:8]) | join(" ")' "$d/vm.json")"
-}
 {
 	echo "# icount determinism: $boots boots with the same inputs"
 	echo
@@ -54,7 +46,7 @@ clock_of() {
 	echo "launch of"
 	echo
 	echo '```'
-	echo "kernel/vm/vm.sh ${args[*]}"
+	echo "kernel/vm/vm.sh ${det_args[*]}"
 	echo '```'
 	echo
 	echo "A boot's signature is the SHA-256 of its ioctl statistics (n, median,"
@@ -67,11 +59,12 @@ clock_of() {
 		echo "| $s | $(grep -l "^$s$" "$tmp"/b*.sig | sed 's|.*/b||; s|\.sig||' | paste -sd' ') |"
 	done
 	echo
-	echo "Boot time to /init (s) | refined TSC rate | bzImage, initramfs, SSDT SHA-256:"
+	echo "Each boot's clock: boot to /init, refined TSC rate, bzImage, initramfs and"
+	echo "SSDT SHA-256:"
 	echo
 	echo "| boot | clock |"
 	echo "|---|---|"
-	for i in $(seq -w 1 "$boots"); do echo "| $i | $(clock_of "$i") |"; done
+	for i in $(seq -w 1 "$boots"); do echo "| $i | $(det_clock "$tmp/b$i/$plat/det") |"; done
 	for f in "$tmp"/b*.sig; do
 		b=${f%.sig}
 		[ "$(cat "$f")" = "$common" ] && continue
@@ -80,7 +73,8 @@ clock_of() {
 		echo
 		echo '```'
 		paste -d' ' "$ref.cycles" "$b.cycles" | awk '$2 != $4 {printf "%s %s -> %s (%+.0f ns)\n", $1, $2, $4, $4 - $2}'
-		[ "$(fig "$b/$plat/det")" = "$(fig "$ref/$plat/det")" ] || echo "(and ioctl statistics differ)"
+		[ "$(det_fig "$b/$plat/det")" = "$(det_fig "$ref/$plat/det")" ] ||
+			echo "(and ioctl statistics differ)"
 		echo '```'
 	done
 } >"$dest.tmp/README.md"

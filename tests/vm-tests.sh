@@ -70,25 +70,13 @@ result "an unknown variant is a usage error listing the valid ones" $([ $rc = 2 
 # are printed), up to two more boots tell a rare divergence of one boot from
 # figures that never repeat: a race inside QEMU moves about one boot in 30
 # by 16 ns (results/qemu-q35-tcg-icount/*-determinism-30/).
-det_boot() {
-	$vm --variants no-get,upstream --rounds 1 --suites ioctl,d3cold --devices root \
-		--results "$tmp/d$1" --run-id det --no-report \
-		-- --samples 300 --cycles 3 --case get-info,config-read,exit --no-counters \
-		>"$tmp/det$1.out" 2>&1
-}
-fig() { jq -S '[.cases[] | select(.suite == "ioctl") | {case, device, v: (.variants | map_values({n, median, min, max, mean, p99}))}]' "$tmp/d$1"/*/det/summary.json 2>/dev/null; }
-cycles() { ls "$tmp/d$1"/*/det/d3cold.exit.*.csv 2>/dev/null | grep -v '\.hist\.csv$' | xargs -r awk '!/^#/ {print $1, $4}'; }
-whence() { # where a boot's clock came from: boot time, TSC calibration, boot images
-	echo "    boot $1: $(grep -h -e VPB-BOOTED "$tmp/d$1"/*/det/console.log | tr -d '\r')," \
-		"$(grep -h -e 'tsc: Refined' -e 'tsc: Detected' "$tmp/d$1"/*/det/dmesg.txt | paste -sd' ')," \
-		"images $(jq -r '.sha256 | [.bzImage, .initramfs, .ssdt] | map(.[:8]) | join(" ")' \
-			"$tmp/d$1"/*/det/vm.json 2>/dev/null)"
-}
+. tests/determinism.lib.sh
+det_dir() { echo "$tmp/d$1/qemu-q35-tcg-icount/det"; }
 declare -a F C
 same_ioctl="" same_all=""
 for i in 1 2 3 4; do
-	det_boot $i
-	F[i]=$(fig $i) C[i]=$(cycles $i)
+	$vm --results "$tmp/d$i" "${det_args[@]}" >"$tmp/det$i.out" 2>&1
+	F[i]=$(det_fig "$(det_dir $i)") C[i]=$(det_cycles "$(det_dir $i)")
 	for ((j = 1; j < i; j++)); do
 		[ -z "$same_ioctl" ] && [ -n "${F[i]}" ] && [ "${F[i]}" = "${F[j]}" ] && same_ioctl="$j $i"
 		[ -z "$same_all" ] && [ -n "${C[i]}" ] && [ "${C[i]}" = "${C[j]}" ] &&
@@ -96,13 +84,13 @@ for i in 1 2 3 4; do
 	done
 	if [ $i = 2 ] && [ -z "$same_all" ]; then
 		echo "    # boots 1 and 2 differ; the first differing ioctl statistics and D3cold cycles:"
-		diff <(echo "${F[1]}") <(echo "${F[2]}") | grep '^[<>]' | head -4 | sed 's/^/    /'
+		diff <(echo "${F[1]}" | jq -c '.[]') <(echo "${F[2]}" | jq -c '.[]') | grep '^[<>]' | head -4 | sed 's/^/    /'
 		paste -d' ' <(echo "${C[1]}") <(echo "${C[2]}") | awk '$2 != $4' | head -4 | sed 's/^/    /'
-		whence 1
-		whence 2
+		echo "    boot 1: $(det_clock "$(det_dir 1)")"
+		echo "    boot 2: $(det_clock "$(det_dir 2)")"
 	fi
 	[ -n "$same_all" ] && break
-	[ $i -ge 3 ] && whence $i
+	[ $i -ge 3 ] && echo "    boot $i: $(det_clock "$(det_dir $i)")"
 done
 [ "$i" -gt 2 ] && echo "    # $i boots: ioctl statistics identical in boots ${same_ioctl:-none}," \
 	"every figure in boots ${same_all:-none}"

@@ -243,17 +243,17 @@ while [ $landed -lt "$n" ] && [ $attempts -lt $((2 * n + 6)) ]; do
 	# its first CSV file (tens of ms: a delay from the start misses it).
 	if [ $((landed % 2)) = 0 ]; then
 		rand "$T"
-		when="+${r}ms"
+		after_csv=0 when="+${r}ms"
 	else
 		rand $((T - W + 1))
-		when="+${r}ms after its first CSV"
+		after_csv=1 when="+${r}ms after its first CSV"
 	fi
 	delay=$r
 	run=it$attempts
 	find "$R/$plat" -mindepth 1 -maxdepth 1 -type d | sort >"$tmp/earlier"
 	sums "$tmp/earlier" >"$tmp/sums.before"
 	start_run "$long" $run
-	if [ $((landed % 2)) = 1 ]; then
+	if [ $after_csv = 1 ]; then
 		csv=""
 		while [ -z "$csv" ] && kill -0 $pid 2>/dev/null; do
 			for f in "$dir"/*.csv; do
