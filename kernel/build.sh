@@ -10,7 +10,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${VFIO_PM_BENCH_CACHE:-$HOME/.cache/vfio-pm-bench}
 # Bump when the way a kernel or a variant is built changes.
-recipe=3
+recipe=4
+. "$here/base.sh"
+
+# Byte-identical builds on any machine: the kernel embeds the build's time,
+# user and host in its version string, and the compiler the paths of the
+# sources (the cache lives under $HOME, the variants' copies in it).
+export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026" KBUILD_BUILD_USER=vfio-pm-bench \
+	KBUILD_BUILD_HOST=vfio-pm-bench KBUILD_BUILD_VERSION=1
 
 usage() {
 	cat <<USAGE
@@ -19,22 +26,24 @@ Builds the guest kernel (the pinned source with kernel/platform/series applied,
 tinyconfig + config/guest.config) and each variant's drivers/vfio modules.
   --variants LIST   comma-separated variants to build (default: all in kernel/variants)
   --debug           build the debug kernel (config/debug.config: lockdep, KASAN)
-  --base TARBALL    use another kernel source tarball than the pinned one (recorded)
+  --base NAME       the kernel base (kernel/bases/NAME; default: kernel/bases/default)
   --kdir DIR        build the variants' modules against this kernel build tree
                     (e.g. /lib/modules/\$(uname -r)/build) instead of the guest kernel
   --ksrc DIR        with --kdir: the kernel source whose drivers/vfio is patched
                     (default: the pinned base, unpacked)
+  --uapi-only       only print the base's exported uAPI headers (HEADERS=DIR)
   --jobs N          parallel make jobs (default: nproc)
   -h, --help        this text
 USAGE
 }
 
-variants="" debug=0 base="" kdir="" ksrc="" jobs=$(nproc)
+variants="" debug=0 base="" kdir="" ksrc="" jobs=$(nproc) uapi_only=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--variants) variants=${2:?--variants needs a list}; shift 2 ;;
 	--debug) debug=1; shift ;;
-	--base) base=${2:?--base needs a tarball}; shift 2 ;;
+	--uapi-only) uapi_only=1; shift ;;
+	--base) base=${2:?--base needs a name}; shift 2 ;;
 	--kdir) kdir=${2:?--kdir needs a directory}; shift 2 ;;
 	--ksrc) ksrc=${2:?--ksrc needs a directory}; shift 2 ;;
 	--jobs) jobs=${2:?--jobs needs a number}; shift 2 ;;
@@ -46,6 +55,12 @@ done
 t0=$(date +%s)
 step() { printf '[build %4ds] %s\n' "$(( $(date +%s) - t0 ))" "$*" >&2; }
 die() { echo "kernel/build.sh: $*" >&2; exit 1; }
+# A variant that does not apply to the base is skipped, not a failure: the
+# reason goes to stderr and to the SKIPPED_<name> output line.
+skip() { # VARIANT REASON
+	step "variant $1: skipped: $2"
+	out_lines+=("SKIPPED_${1//-/_}=$2")
+}
 # The patches DIR/series lists, in order, into $series (blank lines and
 # comments skipped); WHAT names the series in errors.
 read_series() { # DIR WHAT
@@ -70,20 +85,20 @@ for tool in make gcc flex bison bc patch xz lz4; do
 		die "'$tool' not found (apt-get install build-essential flex bison bc patch xz-utils lz4)"
 done
 
-# --- the pinned base ---------------------------------------------------------
-pinned_sha=$(sed -n 's/^sha256=//p' "$here/base.txt")
-pinned_tar=$(sed -n 's/^tarball=//p' "$here/base.txt")
-tarball=${base:-$pinned_tar}
-[ -f "$tarball" ] || die "kernel source $tarball not found (apt-get install $(sed -n 's/^package=//p' "$here/base.txt"))"
-sha=$(sha256sum "$tarball" | cut -d' ' -f1)
-if [ -z "$base" ] && [ "$sha" != "$pinned_sha" ]; then
-	die "$tarball has sha256 $sha, not the pinned $pinned_sha (kernel/base.txt); pass --base $tarball to use it anyway"
-fi
+# --- the base ---------------------------------------------------------------
+[ -n "$base" ] || base=$(base_default)
+(base_load "$base") || exit 2
+base_load "$base"
+tarball=$(base_tarball) || exit 1
+sha=$BASE_SHA256
 # The guest platform's own kernel patches (kernel/platform/series), applied
 # to the unpacked source; the variants patch only their copy of drivers/vfio.
 read_series "$here/platform" "kernel/platform"
 platform_patches=(${series[@]+"${series[@]}"})
 pkey=$(cat "$here/platform/series" "${platform_patches[@]}" | sha256sum | cut -c1-8)
+# Absolute paths the compiler would embed (__FILE__ outside the kernel's
+# own -fmacro-prefix-map, the variants' out-of-tree copies) are mapped away.
+export KCFLAGS="-ffile-prefix-map=$cache/="
 src_root=$cache/src/${sha:0:12}-p$pkey
 if [ ! -f "$src_root/.unpacked" ]; then
 	step "unpacking $tarball"
@@ -100,6 +115,28 @@ if [ ! -f "$src_root/.unpacked" ]; then
 fi
 src=$(ls -d "$src_root"/*/ | head -n1)
 src=${src%/}
+kver=$(awk '/^VERSION =/ { v = $3 } /^PATCHLEVEL =/ { print v "." $3; exit }' "$src/Makefile")
+# The uAPI headers the harness includes, exported from the source as
+# headers_install does (the rest of what it includes comes from the system;
+# `make headers_install` exports all 1000 of them, one process each: 36 s).
+# A header the base does not have (6.1 has no iommufd.h) is left out.
+uapi=$src_root/uapi/include
+if [ ! -f "$src_root/.uapi" ]; then
+	mkdir -p "$uapi/linux" "$src_root/scripts"
+	# headers_install.sh runs scripts/unifdef from the current directory.
+	gcc -O2 -o "$src_root/scripts/unifdef" "$src/scripts/unifdef.c" ||
+		die "building scripts/unifdef failed"
+	for h in vfio.h iommufd.h; do
+		[ -f "$src/include/uapi/linux/$h" ] || continue
+		(cd "$src_root" && sh "$src/scripts/headers_install.sh" "$src/include/uapi/linux/$h" \
+			"uapi/include/linux/$h") >&2 || die "exporting include/uapi/linux/$h failed"
+	done
+	touch "$src_root/.uapi"
+fi
+if [ "$uapi_only" = 1 ]; then
+	printf '%s=%q\n' BASE "$BASE_NAME" HEADERS "$uapi"
+	exit 0
+fi
 
 # --- the guest kernel ----------------------------------------------------------
 frags=("$here/config/guest.config")
@@ -124,32 +161,35 @@ if [ -z "$kdir" ]; then
 		cat "$src/kernel/configs/tiny.config" "$src/arch/x86/configs/tiny.config" \
 			"${frags[@]}" >>"$obj/.config"
 		make -s -C "$src" O="$obj" olddefconfig >>"$obj/config.log" 2>&1
-		missing=""
+		# Every fragment line must survive, but for symbols this base does
+		# not define (6.1 has no IOMMUFD or VFIO_DEVICE_CDEV, say): those are
+		# listed in absent-symbols.txt and recorded with the build.
+		missing="" absent=""
 		while IFS= read -r line; do
 			case "$line" in
-			CONFIG_*=*) grep -qxF "$line" "$obj/.config" || missing="$missing $line" ;;
+			CONFIG_*=*) opt=${line%%=*}
+				grep -qxF "$line" "$obj/.config" && continue ;;
 			"# CONFIG_"*" is not set")
 				opt=${line#\# }; opt=${opt%% *}
-				grep -q "^$opt=" "$obj/.config" && missing="$missing $opt(should be unset)" ;;
+				grep -q "^$opt=" "$obj/.config" || continue
+				line="$opt(should be unset)" ;;
+			*) continue ;;
 			esac
+			if grep -rqE "^(menu)?config ${opt#CONFIG_}\$" "$src" --include='Kconfig*'; then
+				missing="$missing $line"
+			else
+				absent="$absent ${opt#CONFIG_}"
+			fi
 		done < <(cat "${frags[@]}")
 		[ -z "$missing" ] || die "config lines lost after olddefconfig:$missing"
+		echo "${absent# }" >"$obj/absent-symbols.txt"
+		[ -z "$absent" ] || step "not in this base's Kconfig (ignored):$absent"
 		step "building bzImage and modules (make -j$jobs; 7.5 to 9 minutes on 2 cores)"
-		if ! make -s -C "$src" O="$obj" -j"$jobs" bzImage modules scripts_unifdef \
+		if ! make -s -C "$src" O="$obj" -j"$jobs" bzImage modules \
 			>"$obj/build.log" 2>&1; then
 			tail -n 30 "$obj/build.log" >&2
 			die "kernel build failed; full log: $obj/build.log"
 		fi
-		# The uAPI headers the harness includes from this kernel, exported as
-		# headers_install does; the rest of what it includes comes from the
-		# system. `make headers_install` exports all 1000 of them, one
-		# process each: 36 s.
-		mkdir -p "$obj/uapi/include/linux"
-		for h in vfio.h iommufd.h; do
-			(cd "$obj" && sh "$src/scripts/headers_install.sh" "$src/include/uapi/linux/$h" \
-				"uapi/include/linux/$h") >>"$obj/build.log" 2>&1 ||
-				die "exporting include/uapi/linux/$h failed; log: $obj/build.log"
-		done
 		make -s -C "$src" O="$obj" modules_install INSTALL_MOD_PATH="$obj/modroot" >>"$obj/build.log" 2>&1
 		touch "$obj/.done"
 		step "kernel $kkey built"
@@ -165,13 +205,22 @@ else
 fi
 
 # --- the variants ----------------------------------------------------------------
-out_lines=("KERNEL_KEY=$kkey" "OBJTREE=$obj" "SRC=$src")
+out_lines=("KERNEL_KEY=$kkey" "OBJTREE=$obj" "SRC=$src" "KERNEL_VERSION=$kver")
 if [ -z "$kdir" ]; then
-	out_lines+=("BZIMAGE=$obj/arch/x86/boot/bzImage" "HEADERS=$obj/uapi/include"
+	out_lines+=("BASE=$BASE_NAME" "BASE_PACKAGE=$BASE_PACKAGE" "BASE_VERSION=$BASE_VERSION"
+		"BASE_SHA256=$BASE_SHA256" "BZIMAGE=$obj/arch/x86/boot/bzImage" "HEADERS=$uapi"
 		"MODROOT=$obj/modroot")
 fi
+built=""
 for v in ${variants//,/ }; do
+	# A variant's series is written against one kernel release; a port to
+	# another lives in kernel/variants/<name>/<major.minor>/.
 	vdir=$here/variants/$v
+	[ -f "$vdir/$kver/series" ] && vdir=$vdir/$kver
+	if [ -z "$kdir" ] && [[ ",$BASE_VARIANTS," != *",$v,"* ]]; then
+		skip "$v" "not listed in kernel/bases/$BASE_NAME"
+		continue
+	fi
 	read_series "$vdir" "variant $v"
 	patches=(${series[@]+"${series[@]}"})
 	vkey=$( (echo "recipe=$recipe kernel=$kkey variant=$v"; cat "$vdir/series" ${patches[@]+"${patches[@]}"}) |
@@ -192,8 +241,11 @@ for v in ${variants//,/ }; do
 			"$vout/work/include/linux/"
 		for p in ${patches[@]+"${patches[@]}"}; do
 			if ! res=$(patch -d "$vout/work" -p1 -N --no-backup-if-mismatch -r - <"$p" 2>&1); then
-				echo "$res" | grep -E 'FAILED|can.t find file|patching file' >&2 || echo "$res" >&2
-				die "variant $v: patch ${p##*/} does not apply"
+				hunks=$(echo "$res" | grep -E 'FAILED|can.t find file' | head -n3 | paste -sd';')
+				skip "$v" "${p##*/} does not apply to $kver: ${hunks:-$(echo "$res" | tail -n1)}"
+				rm -rf "$vout"
+				exec 7>&-
+				continue 2
 			fi
 		done
 		# Stamp the variant into MODULE_VERSION: /sys/module/vfio/version.
@@ -223,5 +275,8 @@ KBUILD
 	fi
 	exec 7>&-
 	out_lines+=("VARIANT_${v//-/_}=$vout/modules")
+	built="$built,$v"
 done
-printf '%s\n' "${out_lines[@]}"
+out_lines+=("VARIANTS=${built#,}")
+# Values shell-quoted: the launcher evals these lines.
+for l in "${out_lines[@]}"; do printf '%s=%q\n' "${l%%=*}" "${l#*=}"; done

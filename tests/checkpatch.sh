@@ -3,7 +3,10 @@
 # (0 errors, 0 warnings). Run outside any git tree: checkpatch looks for one.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-tarball=$(sed -n 's/^tarball=//p' "$top/kernel/base.txt")
+cache=${VFIO_PM_BENCH_CACHE:-$HOME/.cache/vfio-pm-bench}
+. "$top/kernel/base.sh"
+base_load "$(base_default)"
+tarball=$(base_tarball) || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 tar -C "$tmp" -xf "$tarball" --wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
