@@ -5,7 +5,8 @@
 # Two boots: the ioctl and d3cold suites under the exact icount clock, and
 # the contention suite under the host clock with 2 vCPUs (icount runs one
 # vCPU at a time, so it cannot show contention), on one device. Options are passed to both
-# `vfio-pm-bench vm` calls (see `build/vfio-pm-bench vm --help`).
+# `vfio-pm-bench vm` calls (see `build/vfio-pm-bench vm --help`), e.g.
+# `--base debian-6.12.118` for another kernel base (kernel/bases/).
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/deps.sh

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The tests: unit tests (cmocka, through ctest), the same under ASan+UBSan,
-# libFuzzer on every parser of outside input (tests/fuzz.sh), and the QEMU
-# platform tests (variants' semantics in the guest, a smoke run of every
-# suite, guest-failure detection, icount determinism).
+# libFuzzer on every parser of outside input (tests/fuzz.sh), the kernel
+# bases' exact pins, the QEMU platform tests (variants' semantics in the
+# guest, a smoke run of every suite, guest-failure detection, icount
+# determinism) and a second kernel build that must be byte-identical.
 #   ./run-tests.sh           everything
 #   ./run-tests.sh --unit    unit tests and fuzzing only (no kernel build, no VM)
 set -euo pipefail
@@ -21,5 +22,9 @@ tests/checkpatch.sh
 echo "== fuzzing every parser of outside input (tests/fuzz.sh)"
 tests/fuzz.sh
 [ "${1:-}" = --unit ] && exit 0
+echo "== kernel bases: exact pins (tests/bases-test.sh)"
+tests/bases-test.sh
 echo "== QEMU platform tests"
-exec tests/vm-tests.sh build/vfio-pm-bench
+tests/vm-tests.sh build/vfio-pm-bench
+echo "== byte-identical kernel and initramfs from another directory and host (tests/repro-build.sh)"
+tests/repro-build.sh

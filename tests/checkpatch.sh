@@ -13,7 +13,9 @@ tar -C "$tmp" -xf "$tarball" --wildcards '*/scripts/checkpatch.pl' '*/scripts/sp
 	'*/scripts/const_structs.checkpatch' 2>/dev/null
 cp_pl=$(ls "$tmp"/*/scripts/checkpatch.pl 2>/dev/null) || { echo "not ok - no checkpatch.pl in $tarball"; exit 1; }
 pass=0 fail=0
-for p in "$top"/kernel/variants/*/0*.patch "$top"/kernel/platform/0*.patch; do
+for p in "$top"/kernel/variants/*/0*.patch "$top"/kernel/variants/*/*/0*.patch \
+	"$top"/kernel/platform/0*.patch; do
+	[ -f "$p" ] || continue
 	case "$p" in */0000-cover-letter.patch) continue ;; esac
 	cp "$p" "$tmp/p.patch"
 	if out=$(cd "$tmp" && perl "$cp_pl" --no-tree -q p.patch 2>&1) && [ -z "$out" ]; then

@@ -15,8 +15,12 @@ Boots the QEMU platform (q35, TCG) on the guest kernel built by
 kernel/build.sh and runs 'vfio-pm-bench run' inside it on every variant,
 round by round. Results land in RESULTS/<platform>/<run-id>/.
 
-  --variants LIST       kernel variants (default: all in kernel/variants, no-get first);
-                        NAME@tag loads NAME again under another name (A/A runs)
+  --base NAME           the kernel base (kernel/bases/NAME; default: kernel/bases/default)
+  --bases LIST          one boot per base, in turn, with the same harness build; run ids
+                        <run-id>-<base> (default run id: <UTC time>-vm)
+  --variants LIST       kernel variants (default: the base's, no-get first); a variant
+                        whose series does not apply to the base is skipped, with its
+                        reason in vm.json; NAME@tag loads NAME again under another name
   --suites LIST         suites (default: ioctl,d3cold)
   --devices LIST        emulated devices (default: $all_devices):
                           bridge  e1000e behind a pcie-root-port whose ACPI power
@@ -47,9 +51,12 @@ USAGE
 
 variants="" suites="ioctl,d3cold" devices="$all_devices" rounds=2 clock=icount smp=2
 memory=512 iommu=noiommu on_ms=0 off_ms=0 timeout=900 results="$top/results" run_id=""
-debug="" report=1 extra=() job="" share_out=""
+debug="" report=1 extra=() job="" share_out="" base="" bases=""
+args=("$@")
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--base) base=$2; shift 2 ;;
+	--bases) bases=$2; shift 2 ;;
 	--variants) variants=$2; shift 2 ;;
 	--suites) suites=$2; shift 2 ;;
 	--devices) devices=${2//,/ }; shift 2 ;;
@@ -74,6 +81,29 @@ while [ $# -gt 0 ]; do
 done
 
 die() { echo "vfio-pm-bench vm: $*" >&2; exit "${2:-1}"; }
+. "$top/kernel/base.sh"
+[ -n "$base" ] || base=$(base_default)
+for b in $base ${bases//,/ }; do
+	(base_load "$b") 2>/dev/null || die "unknown kernel base '$b' (valid: $(base_names | paste -sd' '))" 2
+done
+if [ -n "$bases" ]; then
+	# One boot per base, each its own run: the same suites, variants and
+	# harness build; the bases' runs are compared with `compare` and drawn
+	# together by `report --bases`.
+	[ -z "$job" ] || die "--bases runs the suites; it does not take --job" 2
+	[ -n "$run_id" ] || run_id=$(date -u +%Y%m%dT%H%M%SZ)-vm
+	pass=() skip_next=0
+	for a in "${args[@]}"; do # the options but --bases, --base and --run-id
+		if [ $skip_next = 1 ]; then skip_next=0; continue; fi
+		case "$a" in --bases|--base|--run-id) skip_next=1; continue ;; --) break ;; esac
+		pass+=("$a")
+	done
+	rc=0
+	for b in ${bases//,/ }; do
+		"$0" "${pass[@]}" --base "$b" --run-id "$run_id-$b" ${extra[@]+-- "${extra[@]}"} || rc=1
+	done
+	exit $rc
+fi
 isnum() { [[ "$1" =~ ^[0-9]+$ ]]; }
 [ -z "$job" ] || [ -f "$job" ] || die "--job $job: no such file" 2
 for n in rounds smp memory on_ms off_ms timeout; do
@@ -82,9 +112,10 @@ done
 case "$clock" in icount|host) ;; *) die "--clock must be icount or host, not '$clock'" 2 ;; esac
 case "$iommu" in noiommu|intel-iommu) ;; *) die "--iommu must be noiommu or intel-iommu" 2 ;; esac
 avail=$(cd "$top/kernel/variants" && ls -d */ | tr -d / | tr '\n' ' ')
-if [ -z "$variants" ]; then # the reference first, then the others
+if [ -z "$variants" ]; then # the base's, the reference first
+	base_load "$base"
 	variants=no-get
-	for v in $avail; do [ "$v" = no-get ] || variants="$variants,$v"; done
+	for v in ${BASE_VARIANTS//,/ }; do [ "$v" = no-get ] || variants="$variants,$v"; done
 fi
 for v in ${variants//,/ }; do # NAME@tag: NAME again under another name (A/A)
 	[[ " $avail " == *" ${v%@*} "* ]] || die "unknown variant '$v' (valid: $avail)" 2
@@ -109,8 +140,25 @@ mark() { stage_names+=("$1"); stage_secs+=("$(printf '%.3f' "$(echo "$(date +%s.
 # --- build ----------------------------------------------------------------------
 s=$(date +%s.%N)
 stage "kernel and variants (kernel/build.sh)"
-build_out=$("$top/kernel/build.sh" $debug --variants "$build_variants") || die "kernel build failed"
+build_out=$("$top/kernel/build.sh" $debug --base "$base" --variants "$build_variants") ||
+	die "kernel build failed"
 eval "$(echo "$build_out" | grep -E '^[A-Z_a-z0-9]+=')"
+# Variants whose series does not apply to this base: skipped, and said so.
+skipped_json={} kept=""
+for v in ${variants//,/ }; do
+	sv=SKIPPED_${v%@*}; sv=${sv//-/_}
+	if [ -n "${!sv:-}" ]; then
+		stage "variant ${v%@*} skipped on $base: ${!sv}"
+		skipped_json=$(jq -c --arg v "${v%@*}" --arg why "${!sv}" '.[$v] = $why' <<<"$skipped_json")
+	else
+		kept="$kept,$v"
+	fi
+done
+variants=${kept#,}
+[ -n "$variants" ] || die "no variant applies to kernel base $base"
+build_variants=$(for v in ${variants//,/ }; do echo "${v%@*}"; done | sort -u | paste -sd,)
+# One harness build for every base: against the default base's uAPI headers.
+eval "$("$top/kernel/build.sh" --uapi-only | grep -E '^HEADERS=')" || die "exporting the uAPI headers failed"
 mark kernel_build "$s"
 
 s=$(date +%s.%N)
@@ -120,7 +168,7 @@ gbuild=$cache/guest-build-$(echo "$top" | sha256sum | cut -c1-12)
 # Two launches at once share it: the lock makes the second wait for the first's build.
 exec 9>"$gbuild.lock"
 flock 9
-cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_UAPI_DIR="$HEADERS" \
+cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_UAPI_DIR="$HEADERS" -DVPB_DATA_DIR=/nonexistent \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >"$gbuild.log" 2>&1 &&
 	cmake --build "$gbuild" -j"$(nproc)" --target vfio-pm-bench >>"$gbuild.log" 2>&1 ||
 	{ tail -20 "$gbuild.log" >&2; die "harness build failed ($gbuild.log)"; }
@@ -146,7 +194,9 @@ fi
 cp -a "$bb/." "$root/bin/"
 cp "$top/kernel/vm/init" "$root/init"
 cp "$top/kernel/vm/vpb-share" "$root/bin/vpb-share"
-cp "$gbuild/vfio-pm-bench" "$root/bin/vfio-pm-bench"
+# Without its debug info, which names the build's directories: the
+# initramfs is then the same from any checkout and cache path.
+objcopy --strip-debug "$gbuild/vfio-pm-bench" "$root/bin/vfio-pm-bench"
 exec 9>&- # the binary is copied: the next launch may rebuild
 # The harness is linked dynamically (libhwloc.a needs a libudev.a Debian does
 # not ship): its shared libraries and the loader go into the initramfs.
@@ -214,6 +264,7 @@ find "$root" -exec touch -h -d @0 {} +
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible) \
 	>"$work/initramfs.cpio"
 mark initramfs "$s"
+stage "images: bzImage $(sha256sum <"$BZIMAGE" | cut -c1-16) initramfs $(sha256sum <"$work/initramfs.cpio" | cut -c1-16)"
 
 # --- boot ----------------------------------------------------------------------------------
 if [ "$clock" = icount ]; then
@@ -262,7 +313,8 @@ qemu=(qemu-system-x86_64 -M q35,i8042=off,vmport=off -cpu qemu64,+rdrand -bios "
 	-fsdev local,id=share,path="$work/share",security_model=none
 	-device virtio-9p-pci,fsdev=share,mount_tag=share,bus=pcie.0,addr=0a.0)
 s=$(date +%s.%N)
-stage "booting: ${variants//,/ } x $rounds rounds, suites $suites, clock $clock"
+stage "booting $base (Linux $KERNEL_VERSION): ${variants//,/ } x $rounds rounds, suites $suites, clock $clock"
+host_start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 console=$work/console.log
 set +e
 # The console goes to a file, never a pipe: a full pipe makes QEMU's UART
@@ -276,6 +328,7 @@ tail --pid="$qpid" -s 0.2 -n +1 -F "$console" 2>/dev/null |
 	while IFS= read -r line; do stage "  guest: $line"; done
 wait "$qpid"
 qrc=$?
+host_end=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 cat "$work/qemu.log" >>"$console"
 set -e
 mark guest "$s"
@@ -315,12 +368,23 @@ if [ -n "$src" ]; then
 		--arg kimg "$(sha256sum <"$BZIMAGE" | cut -c1-64)" \
 		--arg initrd "$(sha256sum <"$work/initramfs.cpio" | cut -c1-64)" \
 		--arg ssdt "$(sha256sum <"$work/ssdt.aml" | cut -c1-64)" \
+		--arg bname "$BASE" --arg bpkg "$BASE_PACKAGE" --arg bver "$BASE_VERSION" \
+		--arg bsha "$BASE_SHA256" --arg kver "$KERNEL_VERSION" --argjson skipped "$skipped_json" \
+		--arg hs "$host_start" --arg he "$host_end" \
 		'{qemu: $qemu, kernel_key: $key, clock: $clock, boot_to_init_s: $boot,
+		  base: {name: $bname, package: $bpkg, version: $bver, sha256: $bsha,
+		         kernel_version: $kver},
+		  skipped_variants: $skipped, host_start_time: $hs, host_end_time: $he,
 		  acpi_on_delay_ms: $on, acpi_off_delay_ms: $off, stages_s: $stages,
 		  sha256: {bzImage: $kimg, initramfs: $initrd, ssdt: $ssdt}}' \
 		>"$src/vm.json.tmp" && mv "$src/vm.json.tmp" "$src/vm.json"
 	if [ -f "$src/run.json" ]; then
-		{ jq --slurpfile vm "$src/vm.json" '.vm = $vm[0]' "$src/run.json" >"$src/run.json.tmp" &&
+		# The guest's clock starts at the same instant every boot (-rtc
+		# base=2026-01-01): the run's times are the host's, the guest's kept.
+		{ jq --slurpfile vm "$src/vm.json" '.vm = $vm[0] | .base = $vm[0].base
+			| .guest_start_time = .start_time | .guest_end_time = .end_time
+			| .start_time = $vm[0].host_start_time | .end_time = $vm[0].host_end_time' \
+			"$src/run.json" >"$src/run.json.tmp" &&
 			mv "$src/run.json.tmp" "$src/run.json"; } || rm -f "$src/run.json.tmp"
 	fi
 	rm -rf "$dest/.$run_id.tmp"
