@@ -35,7 +35,10 @@ static void run_usage(FILE *f)
 		"  -d, --device BDF       a device bound to vfio-pci (repeatable; default:\n"
 		"                         $VFIO_PM_BENCH_DEVICE). No other device is touched.\n"
 		"      --variant NAME=DIR load the vfio modules in DIR (kernel/build.sh output)\n"
-		"                         for variant NAME; repeatable, interleaved per round\n"
+		"                         for variant NAME; repeatable, interleaved per round;\n"
+		"                         the vfio modules and device bindings found are put\n"
+		"                         back at the end\n"
+		"      --keep-variant     leave the last variant's modules loaded instead\n"
 		"      --reference NAME   the variant others are compared with (default %s)\n"
 		"      --iommu MODE       auto, type1, noiommu, iommufd (default %s)\n"
 		"Sampling:\n"
@@ -88,6 +91,7 @@ enum {
 	O_CPU,
 	O_EVENTS,
 	O_NO_COUNTERS,
+	O_KEEP_VARIANT,
 	O_SEED,
 	O_CYCLES,
 	O_DWELL,
@@ -120,6 +124,7 @@ static const struct option run_options[] = {
 	{"cpu", required_argument, NULL, O_CPU},
 	{"events", required_argument, NULL, O_EVENTS},
 	{"no-counters", no_argument, NULL, O_NO_COUNTERS},
+	{"keep-variant", no_argument, NULL, O_KEEP_VARIANT},
 	{"seed", required_argument, NULL, O_SEED},
 	{"cycles", required_argument, NULL, O_CYCLES},
 	{"dwell", required_argument, NULL, O_DWELL},
@@ -267,6 +272,9 @@ static int parse_and_run(int argc, char **argv, const char *cmdline)
 			break;
 		case O_EVENTS:
 			o.events = optarg;
+			break;
+		case O_KEEP_VARIANT:
+			o.keep_variant = true;
 			break;
 		case O_NO_COUNTERS:
 			o.no_counters = true;

@@ -6,10 +6,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+/* The vfio modules, in load order: sysfs names and modprobe names. */
+static const char *const vfio_mods[MODULES_NVFIO] = {"vfio", "vfio_iommu_type1", "vfio_pci_core",
+						     "vfio_pci"};
 
 int modules_vfio_variant(char *buf, size_t len)
 {
@@ -104,8 +110,6 @@ static int insmod(const char *dir, const char *file, const char *params, bool op
 int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],
 			 unsigned int ndevices, bool noiommu, char *why, size_t len)
 {
-	static const char *const unload[] = {"vfio_pci", "vfio_pci_core", "vfio_iommu_type1",
-					     "vfio"};
 	char got[64];
 	int ret;
 
@@ -114,8 +118,8 @@ int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],
 		if (ret)
 			return ret;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(unload); i++) {
-		ret = rmmod(unload[i], why, len);
+	for (size_t i = MODULES_NVFIO; i-- > 0;) {
+		ret = rmmod(vfio_mods[i], why, len);
 		if (ret)
 			return ret;
 	}
@@ -142,6 +146,128 @@ int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],
 		ret = modules_bind_vfio(devices[i], why, len);
 		if (ret)
 			return ret;
+	}
+	return 0;
+}
+
+int modules_save(struct modules_saved *s, char (*devices)[16], unsigned int ndevices)
+{
+	char path[128];
+
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < MODULES_NVFIO; i++) {
+		snprintf(path, sizeof(path), "/sys/module/%s", vfio_mods[i]);
+		s->loaded[i] = sysfs_exists(path);
+	}
+	if (s->loaded[0]) {
+		if (sysfs_read_str("/sys/module/vfio/version", s->version, sizeof(s->version)))
+			snprintf(s->version, sizeof(s->version), "unknown");
+		sysfs_read_str("/sys/module/vfio/parameters/enable_unsafe_noiommu_mode", s->noiommu,
+			       sizeof(s->noiommu));
+	}
+	if (s->loaded[1])
+		sysfs_read_str("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+			       s->unsafe, sizeof(s->unsafe));
+	if (ndevices > VPB_MAX_LIST)
+		return -E2BIG;
+	s->ndevices = ndevices;
+	for (unsigned int i = 0; i < ndevices; i++) {
+		snprintf(s->bdf[i], sizeof(s->bdf[i]), "%s", devices[i]);
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", devices[i]);
+		if (sysfs_read_link_name(path, s->driver[i], sizeof(s->driver[i])))
+			s->driver[i][0] = '\0';
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", devices[i]);
+		if (sysfs_read_str(path, s->override[i], sizeof(s->override[i])) ||
+		    !strcmp(s->override[i], "(null)"))
+			s->override[i][0] = '\0';
+	}
+	return 0;
+}
+
+/* modprobe NAME [PARAM]: the running kernel's own module, by its name. */
+static int modprobe(const char *name, const char *param, char *why, size_t len)
+{
+	char *argv[] = {"modprobe", (char *)name, (char *)param, NULL};
+	pid_t pid;
+	int st, ret;
+
+	if (!param || !param[0])
+		argv[2] = NULL;
+	ret = posix_spawnp(&pid, "modprobe", NULL, NULL, argv, environ);
+	if (ret) {
+		snprintf(why, len, "cannot run modprobe %s: %s", name, strerror(ret));
+		return -ret;
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		snprintf(why, len, "modprobe %s%s%s failed (status %d)", name, argv[2] ? " " : "",
+			 argv[2] ? argv[2] : "", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		return -EIO;
+	}
+	return 0;
+}
+
+int modules_restore(const struct modules_saved *s, char *why, size_t len)
+{
+	char path[160], param[64], got[64];
+	int ret;
+
+	for (unsigned int i = 0; i < s->ndevices; i++) {
+		ret = unbind(s->bdf[i], why, len);
+		if (ret)
+			return ret;
+	}
+	for (size_t i = MODULES_NVFIO; i-- > 0;) {
+		ret = rmmod(vfio_mods[i], why, len);
+		if (ret)
+			return ret;
+	}
+	for (size_t i = 0; i < MODULES_NVFIO; i++) {
+		if (!s->loaded[i])
+			continue;
+		param[0] = '\0';
+		if (i == 0 && s->noiommu[0])
+			snprintf(param, sizeof(param), "enable_unsafe_noiommu_mode=%d",
+				 s->noiommu[0] == 'Y');
+		if (i == 1 && s->unsafe[0])
+			snprintf(param, sizeof(param), "allow_unsafe_interrupts=%d",
+				 s->unsafe[0] == 'Y');
+		ret = modprobe(vfio_mods[i], param, why, len);
+		if (ret)
+			return ret;
+	}
+	if (s->loaded[0]) {
+		if (sysfs_read_str("/sys/module/vfio/version", got, sizeof(got)))
+			snprintf(got, sizeof(got), "unknown");
+		if (strcmp(got, s->version)) {
+			snprintf(why, len, "vfio is version '%s' after the restore, not '%s'", got,
+				 s->version);
+			return -EINVAL;
+		}
+	}
+	for (unsigned int i = 0; i < s->ndevices; i++) {
+		/* An empty write clears driver_override ("(null)"). */
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", s->bdf[i]);
+		ret = sysfs_write_str(path, s->override[i][0] ? s->override[i] : "\n");
+		if (!ret && s->driver[i][0]) {
+			snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", s->driver[i]);
+			ret = sysfs_write_str(path, s->bdf[i]);
+		}
+		if (ret) {
+			snprintf(why, len, "cannot bind %s to %s again: %s", s->bdf[i],
+				 s->driver[i][0] ? s->driver[i] : "no driver", strerror(-ret));
+			return ret;
+		}
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", s->bdf[i]);
+		if (sysfs_read_link_name(path, got, sizeof(got)))
+			got[0] = '\0';
+		if (strcmp(got, s->driver[i])) {
+			snprintf(why, len, "%s is bound to '%s' after the restore, not '%s'",
+				 s->bdf[i], got, s->driver[i]);
+			return -EINVAL;
+		}
 	}
 	return 0;
 }

@@ -37,4 +37,41 @@ int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],
  */
 int modules_bind_vfio(const char *bdf, char *why, size_t len);
 
+/* The vfio modules a run may swap, in load order. */
+#define MODULES_NVFIO 4
+
+/**
+ * struct modules_saved - what a run found before it swapped the vfio
+ * modules, to put back at its end: which of the vfio modules were loaded,
+ * the parameters the harness sets itself, vfio's version, and each named
+ * device's driver and driver_override.
+ */
+struct modules_saved {
+	bool loaded[MODULES_NVFIO];
+	char noiommu[4];  /* vfio enable_unsafe_noiommu_mode: "Y", "N" or "" */
+	char unsafe[4];	  /* vfio_iommu_type1 allow_unsafe_interrupts */
+	char version[64]; /* /sys/module/vfio/version ("" when not loaded) */
+	unsigned int ndevices;
+	char bdf[VPB_MAX_LIST][16];
+	char driver[VPB_MAX_LIST][64];	 /* "" when unbound */
+	char override[VPB_MAX_LIST][64]; /* "" for "(null)" */
+};
+
+/**
+ * modules_save() - record in @s the vfio modules loaded now and the
+ * bindings of @devices. Reads sysfs only. Return: 0 or -errno.
+ */
+int modules_save(struct modules_saved *s, char (*devices)[16], unsigned int ndevices);
+
+/**
+ * modules_restore() - put back what modules_save() recorded: unbind the
+ * named devices, unload the vfio modules loaded now, load the recorded
+ * ones with their recorded parameters (modprobe, from the running
+ * kernel's modules), then give each device its driver_override and its
+ * driver again, and check that vfio's version and the drivers are those
+ * recorded.
+ * Return: 0, or -errno with @why filled.
+ */
+int modules_restore(const struct modules_saved *s, char *why, size_t len);
+
 #endif

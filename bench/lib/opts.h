@@ -44,6 +44,7 @@ struct vpb_opts {
 	const char *run_id;	 /* override of the derived run id */
 	const char *events;	 /* libpfm4 event names, or NULL for the default */
 	bool no_counters;
+	bool keep_variant; /* --keep-variant: no restore of the modules found */
 	int cpu; /* pin the measuring thread to this OS cpu, -1 = don't */
 	/* d3cold */
 	unsigned int cycles;

@@ -987,6 +987,7 @@ static int check_devices(const struct vpb_opts *o)
 int runner_run(const struct vpb_opts *o, const char *cmdline)
 {
 	struct run r = {.o = o};
+	struct modules_saved saved;
 	struct sigaction sa = {.sa_handler = on_signal};
 	const char *variants[VPB_MAX_LIST];
 	size_t nvar = 0;
@@ -1037,6 +1038,8 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 	if (o->nvariants) {
 		for (unsigned int i = 0; i < o->nvariants; i++)
 			variants[nvar++] = o->variants[i].name;
+		/* The vfio modules and bindings found, put back at the end. */
+		modules_save(&saved, (char(*)[16])o->devices, o->ndevices);
 	} else {
 		modules_vfio_variant(cur, sizeof(cur));
 		variants[nvar++] = cur;
@@ -1051,6 +1054,8 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 			 r.clock.ns_per_tick, "overhead_ns", r.clock.overhead_ns, "resolution_ns",
 			 r.clock.resolution_ns, "label", o->clock_label, "cpu_dma_latency", dma);
 	json_object_set_new(base, "variants", json_array());
+	json_object_set_new(json_object_get(base, "options"), "keep_variant",
+			    json_boolean(o->keep_variant));
 	write_run_json(&r, base, "running");
 	vpb_info("run %s: results in %s", r.run_id, r.dir);
 
@@ -1090,6 +1095,18 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 		}
 	}
 
+	if (o->nvariants && !o->keep_variant) {
+		char why[512] = "";
+
+		if (modules_restore(&saved, why, sizeof(why))) {
+			vpb_err("restoring the vfio modules found at the start: %s", why);
+			json_array_append_new(r.failed, json_pack("{s:s, s:s}", "step", "restore",
+								  "reason", why));
+		} else {
+			vpb_info("vfio modules restored (version %s)",
+				 saved.version[0] ? saved.version : "none loaded");
+		}
+	}
 	ret = write_outputs(&r, variants, nvar);
 	if (runner_stop)
 		code = VPB_EXIT_FAIL;

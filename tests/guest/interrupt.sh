@@ -132,7 +132,7 @@ phase() {
 }
 
 load() { # variant
-	vfio-pm-bench run --suite null -n 10 --variant "$1=/lib/vfio-variants/$1" $devargs \
+	vfio-pm-bench run --suite null -n 10 --variant "$1=/lib/vfio-variants/$1" --keep-variant $devargs \
 		--iommu noiommu --no-counters --warmup 1ms --results /tmp/load --run-id "load-$t" \
 		-q >/dev/null 2>"$tmp/load.err"
 	tap $? "variant $1 loaded, devices bound to vfio-pci"
