@@ -123,6 +123,15 @@ n=$(ls "$tmp"/s6/stress/*.json 2>/dev/null | wc -l)
 result "stress: every variant, no splat, device back in D0, usage balanced ($n runs)" \
 	$([ $rc = 0 ] && [ "$n" -ge 5 ]; echo $?)
 
+# 6b. The user's own kernel: in-tree vfio loaded and the device bound first,
+# the README's real-hardware commands, an interrupted variant run; the
+# in-tree modules and the binding must be back afterwards.
+$vm --variants no-get,upstream --devices root --job tests/guest/own-kernel.sh --no-report \
+	--timeout 600 --results "$tmp/r6b" --share-out "$tmp/s6b" >"$tmp/own.out" 2>&1
+rc=$?
+grep -E "^(not ok|# )" "$tmp/s6b/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/    /'
+result "own kernel: the vfio modules and the binding found are put back after variants" $rc
+
 # 7. The other IOMMU paths: QEMU's intel-iommu, the device opened through a
 # type1 container and through iommufd (cdev), the wrapper measured on both.
 for mode in type1 iommufd; do

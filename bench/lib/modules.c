@@ -251,7 +251,11 @@ int modules_restore(const struct modules_saved *s, char *why, size_t len)
 		/* An empty write clears driver_override ("(null)"). */
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", s->bdf[i]);
 		ret = sysfs_write_str(path, s->override[i][0] ? s->override[i] : "\n");
-		if (!ret && s->driver[i][0]) {
+		/* Loading its driver may have bound it already (driver_override). */
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", s->bdf[i]);
+		if (sysfs_read_link_name(path, got, sizeof(got)))
+			got[0] = '\0';
+		if (!ret && s->driver[i][0] && strcmp(got, s->driver[i])) {
 			snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", s->driver[i]);
 			ret = sysfs_write_str(path, s->bdf[i]);
 		}
