@@ -115,7 +115,9 @@ if [ ! -f "$src_root/.unpacked" ]; then
 fi
 src=$(ls -d "$src_root"/*/ | head -n1)
 src=${src%/}
-kver=$(awk '/^VERSION =/ { v = $3 } /^PATCHLEVEL =/ { print v "." $3; exit }' "$src/Makefile")
+krel=$(awk '/^VERSION =/ { v = $3 } /^PATCHLEVEL =/ { p = $3 }
+	/^SUBLEVEL =/ { print v "." p "." $3; exit }' "$src/Makefile")
+kver=${krel%.*}
 # The uAPI headers the harness includes, exported from the source as
 # headers_install does (the rest of what it includes comes from the system;
 # `make headers_install` exports all 1000 of them, one process each: 36 s).
@@ -140,6 +142,8 @@ fi
 
 # --- the guest kernel ----------------------------------------------------------
 frags=("$here/config/guest.config")
+# What one kernel release needs beyond the shared fragment.
+[ -f "$here/config/guest-$kver.config" ] && frags+=("$here/config/guest-$kver.config")
 [ $debug = 1 ] && frags+=("$here/config/debug.config")
 if [ -z "$kdir" ]; then
 	kkey=$( (echo "recipe=$recipe sha=$sha platform=$pkey"; cat "${frags[@]}") | sha256sum | cut -c1-16)
@@ -164,23 +168,28 @@ if [ -z "$kdir" ]; then
 		# Every fragment line must survive, but for symbols this base does
 		# not define (6.1 has no IOMMUFD or VFIO_DEVICE_CDEV, say): those are
 		# listed in absent-symbols.txt and recorded with the build.
-		missing="" absent=""
+		# A later fragment's line for a symbol overrides an earlier one's,
+		# as in Kconfig: the lines are read last first, each symbol once.
+		missing="" absent="" seen=" "
 		while IFS= read -r line; do
 			case "$line" in
-			CONFIG_*=*) opt=${line%%=*}
-				grep -qxF "$line" "$obj/.config" && continue ;;
-			"# CONFIG_"*" is not set")
-				opt=${line#\# }; opt=${opt%% *}
-				grep -q "^$opt=" "$obj/.config" || continue
-				line="$opt(should be unset)" ;;
+			CONFIG_*=*) opt=${line%%=*} ;;
+			"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *} ;;
 			*) continue ;;
+			esac
+			[[ "$seen" == *" $opt "* ]] && continue
+			seen="$seen$opt "
+			case "$line" in
+			CONFIG_*=*) grep -qxF "$line" "$obj/.config" && continue ;;
+			*) grep -q "^$opt=" "$obj/.config" || continue
+				line="$opt(should be unset)" ;;
 			esac
 			if grep -rqE "^(menu)?config ${opt#CONFIG_}\$" "$src" --include='Kconfig*'; then
 				missing="$missing $line"
 			else
 				absent="$absent ${opt#CONFIG_}"
 			fi
-		done < <(cat "${frags[@]}")
+		done < <(cat "${frags[@]}" | tac)
 		[ -z "$missing" ] || die "config lines lost after olddefconfig:$missing"
 		echo "${absent# }" >"$obj/absent-symbols.txt"
 		[ -z "$absent" ] || step "not in this base's Kconfig (ignored):$absent"
@@ -205,7 +214,7 @@ else
 fi
 
 # --- the variants ----------------------------------------------------------------
-out_lines=("KERNEL_KEY=$kkey" "OBJTREE=$obj" "SRC=$src" "KERNEL_VERSION=$kver")
+out_lines=("KERNEL_KEY=$kkey" "OBJTREE=$obj" "SRC=$src" "KERNEL_VERSION=$kver" "KERNEL_RELEASE=$krel")
 if [ -z "$kdir" ]; then
 	out_lines+=("BASE=$BASE_NAME" "BASE_PACKAGE=$BASE_PACKAGE" "BASE_VERSION=$BASE_VERSION"
 		"BASE_SHA256=$BASE_SHA256" "BZIMAGE=$obj/arch/x86/boot/bzImage" "HEADERS=$uapi"

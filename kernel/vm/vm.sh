@@ -313,7 +313,7 @@ qemu=(qemu-system-x86_64 -M q35,i8042=off,vmport=off -cpu qemu64,+rdrand -bios "
 	-fsdev local,id=share,path="$work/share",security_model=none
 	-device virtio-9p-pci,fsdev=share,mount_tag=share,bus=pcie.0,addr=0a.0)
 s=$(date +%s.%N)
-stage "booting $base (Linux $KERNEL_VERSION): ${variants//,/ } x $rounds rounds, suites $suites, clock $clock"
+stage "booting $base (Linux $KERNEL_RELEASE): ${variants//,/ } x $rounds rounds, suites $suites, clock $clock"
 host_start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 console=$work/console.log
 set +e
@@ -369,11 +369,11 @@ if [ -n "$src" ]; then
 		--arg initrd "$(sha256sum <"$work/initramfs.cpio" | cut -c1-64)" \
 		--arg ssdt "$(sha256sum <"$work/ssdt.aml" | cut -c1-64)" \
 		--arg bname "$BASE" --arg bpkg "$BASE_PACKAGE" --arg bver "$BASE_VERSION" \
-		--arg bsha "$BASE_SHA256" --arg kver "$KERNEL_VERSION" --argjson skipped "$skipped_json" \
+		--arg bsha "$BASE_SHA256" --arg krel "$KERNEL_RELEASE" --argjson skipped "$skipped_json" \
 		--arg hs "$host_start" --arg he "$host_end" \
 		'{qemu: $qemu, kernel_key: $key, clock: $clock, boot_to_init_s: $boot,
 		  base: {name: $bname, package: $bpkg, version: $bver, sha256: $bsha,
-		         kernel_version: $kver},
+		         kernel_release: $krel},
 		  skipped_variants: $skipped, host_start_time: $hs, host_end_time: $he,
 		  acpi_on_delay_ms: $on, acpi_off_delay_ms: $off, stages_s: $stages,
 		  sha256: {bzImage: $kimg, initramfs: $initrd, ssdt: $ssdt}}' \
