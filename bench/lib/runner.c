@@ -465,16 +465,6 @@ static double *pool(const struct run *r, const struct series *key, const char *v
 	return pool_values(r, key, variant, 0, n, false);
 }
 
-static void file_stem(const struct series *se, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "%s.%s", se->suite->name, se->c->name);
-
-	if (se->device[0] && n > 0 && (size_t)n < len) /* 0000:00:03.0 -> 00-03.0 */
-		n += snprintf(buf + n, len - (size_t)n, ".%.2s-%s", se->device + 5, se->device + 8);
-	if (se->point[0] && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, ".%s", se->point);
-}
-
 /* Start a case's CSV file <stem><suffix> with its first comment line. */
 static int open_case_csv(const struct run *r, const struct series *key, const char *stem,
 			 const char *suffix, const char *what, struct results_file *rf)
@@ -817,7 +807,8 @@ static int write_outputs(struct run *r, const char *const *variants, size_t nvar
 				first = false;
 		if (!first)
 			continue;
-		file_stem(key, stem, sizeof(stem));
+		results_case_stem(key->suite->name, key->c->name, key->device, key->point, stem,
+				  sizeof(stem));
 		if (r->o->keep_samples || key->c->cycle)
 			err |= write_samples_csv(r, key, stem);
 		err |= write_hist_csv(r, key, stem, variants, nvar);

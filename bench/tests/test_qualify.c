@@ -240,14 +240,14 @@ static void test_eval_rounds(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/rounds", tmpdir);
 	assert_int_equal(mkdir(dir, 0755), 0);
-	sum = json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:{s:{}, s:{}, s:{}, s:{}}, s:{s:{s:f, "
+	sum = json_pack("{s:i, s:[{s:s, s:s, s:s, s:s, s:s, s:{s:{}, s:{}, s:{}, s:{}}, s:{s:{s:f, "
 			"s:{s:f}, s:{s:i, "
 			"s:f, s:[f, f]}}, s:{s:f, s:{s:i, s:s}}, s:{s:f}}}]}",
-			"cases", "suite", "ioctl", "case", "get-info", "device", "0000:01:00.0",
-			"point", "", "reference", "no-get", "variants", "no-get", "upstream", "v4",
-			"old", "vs_reference", "upstream", "hl_shift", 148.0, "mann_whitney", "p",
-			0.001, "rounds", "n", 8, "median_diff", 150.0, "ci", 140.0, 160.0, "v4",
-			"hl_shift", 150.0, "rounds", "n", 3, "why",
+			"schema_version", 1, "cases", "suite", "ioctl", "case", "get-info",
+			"device", "0000:01:00.0", "point", "", "reference", "no-get", "variants",
+			"no-get", "upstream", "v4", "old", "vs_reference", "upstream", "hl_shift",
+			148.0, "mann_whitney", "p", 0.001, "rounds", "n", 8, "median_diff", 150.0,
+			"ci", 140.0, 160.0, "v4", "hl_shift", 150.0, "rounds", "n", 3, "why",
 			"a 95 % signed-rank interval needs 6 or more rounds with both variants",
 			"old", "hl_shift", 150.0);
 	assert_non_null(sum);
