@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# compare, qualify and run as gates: every bad input gets its documented
+# exit code and one clear line on stderr (no device, no VM needed).
+# usage: test_gate.sh path/to/vfio-pm-bench
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+fix=$here/fixtures/runs/qemu-q35-tcg-icount/20261124T120000Z-vm
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL: $*"
+}
+
+# gate CODE LINES PATTERN CMD...: exit CODE, exactly LINES lines on stderr
+# (the pattern is looked for in stderr when LINES > 0, else in stdout).
+gate() {
+	local code=$1 lines=$2 pat=$3 rc n where
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	n=$(wc -l <"$tmp/err")
+	where=$tmp/err
+	[ "$lines" = 0 ] && where=$tmp/out
+	if [ "$rc" = "$code" ] && [ "$n" = "$lines" ] && grep -qE -- "$pat" "$where"; then
+		ok
+	else
+		bad "$* -> exit $rc (want $code), $n stderr lines (want $lines), want /$pat/:"
+		sed 's/^/    /' "$tmp/err" | head -5
+		grep -E 'missing|insufficient|not judged|regressed|FAIL' "$tmp/out" | head -5 |
+			sed 's/^/    out: /'
+	fi
+}
+
+# copy NAME: a fresh copy of the fixture run
+copy() {
+	rm -rf "${tmp:?}/$1"
+	cp -r "$fix" "$tmp/$1"
+	echo "$tmp/$1"
+}
+
+# jqi FILE FILTER: edit a JSON file in place
+jqi() {
+	jq "$2" "$1" >"$1.new" && mv "$1.new" "$1"
+}
+
+# ---- compare ----------------------------------------------------------------
+base=$(copy base)
+
+# the fixture against itself: every case judged, none regressed
+gate 0 0 "0 regressed, 0 improved, 12 unchanged, 0 missing, 0 insufficient data, 0 not judged" \
+	"$bin" compare "$base" "$(copy same)"
+
+# a corrupt histogram: named with its line, exit 2 (was: "insufficient data", exit 0)
+new=$(copy corrupt-hist)
+sed -i '0,/^upstream /s/^upstream \([0-9.]*\) .*/upstream \1 x 7/' "$new/ioctl.get-info.01-00.0.hist.csv"
+gate 2 1 "ioctl.get-info.01-00.0.hist.csv:[0-9]+: corrupt: expected 'variant lo_ns hi_ns count'" \
+	"$bin" compare "$base" "$new"
+# a histogram whose samples are not those summary.json counts
+new=$(copy short-hist)
+sed -i '/^upstream /d' "$new/ioctl.get-info.01-00.0.hist.csv"
+gate 2 1 "ioctl.get-info.01-00.0: 0 valid samples of upstream read, summary.json counts 4000" \
+	"$bin" compare "$base" "$new"
+
+# wrongly typed summary.json members: refused, naming the member (was: cases dropped)
+new=$(copy typed)
+jqi "$new/summary.json" '.cases[0].variants.upstream.valid = "4000"'
+gate 2 1 "summary.json: corrupt: cases\[0\] \(ioctl.get-info 0000:01:00.0\) variants.upstream.valid: expected an integer" \
+	"$bin" compare "$base" "$new"
+new=$(copy typed-suite)
+jqi "$new/summary.json" '.cases[1].suite = 5'
+gate 2 1 "summary.json: corrupt: cases\[1\].suite: expected a string" \
+	"$bin" compare "$base" "$new"
+
+# a whole suite missing from NEW: each of its cases fails by name
+new=$(copy nosuite)
+jqi "$new/summary.json" '.cases |= map(select(.suite != "d3cold"))'
+rm "$new"/d3cold.*
+gate 1 0 "^missing: d3cold.exit 0000:01:00.0 upstream: absent from NEW" \
+	"$bin" compare "$base" "$new"
+grep -q "^0 regressed, 0 improved, 6 unchanged, 6 missing" "$tmp/out" && ok ||
+	bad "a missing suite: counts"
+
+# valid samples fell from 20/20 to 0/20: missing, with the true reason
+new=$(copy fell)
+jqi "$new/summary.json" '(.cases[] | select(.suite == "d3cold" and .device == "0000:01:00.0")
+	| .variants.upstream) |= {valid: 0, total: 20, rounds: 2, median: null,
+	why: "20 of 20 samples invalid: verify: not D3cold"}'
+awk '$1 == "upstream" && $5 == 1 { $5 = 0 } 1' "$fix/d3cold.exit.01-00.0.csv" \
+	>"$new/d3cold.exit.01-00.0.csv"
+sed -i '/^upstream /d' "$new/d3cold.exit.01-00.0.hist.csv"
+gate 1 0 "^missing: d3cold.exit 0000:01:00.0 upstream: NEW upstream has 0 valid of 20 samples: 20 of 20 samples invalid" \
+	"$bin" compare "$base:upstream" "$new:upstream"
+
+# run.json full of NUL bytes: exit 2 (was: an error, then exit 0)
+new=$(copy nul)
+head -c 4096 /dev/zero >"$new/run.json"
+gate 2 1 "run.json:.*corrupt" "$bin" compare "$base" "$new"
+
+# an unknown schema_version: refused, never misread
+new=$(copy schema)
+jqi "$new/summary.json" '.schema_version = 99'
+gate 2 1 "summary.json: schema_version 99: this harness reads versions 1 to [0-9]+" \
+	"$bin" compare "$base" "$new"
+
+# insufficient data fails, unless allowed
+new=$(copy few)
+jqi "$new/summary.json" '(.cases[] | select(.suite == "d3cold" and .device == "0000:01:00.0")
+	| .variants.upstream) |= (.valid = 5)'
+awk '$1 == "upstream" && $5 == 1 && ++k > 5 { $5 = 0 } 1' "$fix/d3cold.exit.01-00.0.csv" \
+	>"$new/d3cold.exit.01-00.0.csv"
+gate 1 0 "^insufficient data: d3cold.exit 0000:01:00.0 upstream: BASE upstream has 20 valid of 20 samples, NEW upstream 5 of 20; the pooled test needs 10 or more a side" \
+	"$bin" compare "$base:upstream" "$new:upstream"
+gate 0 0 "1 insufficient data" "$bin" compare --allow-insufficient "$base:upstream" \
+	"$new:upstream"
+
+# the host clock: pooled samples of 2 rounds give no verdict, and say why
+a=$(copy host-a) b=$(copy host-b)
+jqi "$a/run.json" '.clock.label = "host"'
+jqi "$b/run.json" '.clock.label = "host"'
+gate 1 0 "^not judged: ioctl.get-info 0000:01:00.0 upstream: pooled samples of the host clock, which drifts between rounds, do not judge" \
+	"$bin" compare "$a" "$b"
+grep -q "regressed" <(grep -v "^0 regressed" "$tmp/out") && bad "host: a regressed verdict" || ok
+
+# two variants of one run: the shift and interval summary.json stores, to the ns
+"$here/../../scripts/check-compare.sh" "$bin" "$fix" "$here/fixtures/runs/qemu-q35-tcg-icount/20261125T014317Z-vm" \
+	>"$tmp/out" 2>&1 && ok || { bad "check-compare.sh on the fixtures:"; tail -5 "$tmp/out"; }
+
+# ... and on every committed icount run that keeps its histograms (the
+# determinism boots keep only some)
+runs=$(find "$here/../../results/qemu-q35-tcg-icount" -name summary.json -not -path '*determinism*' \
+	-printf '%h\n' 2>/dev/null)
+if [ -n "$runs" ]; then
+	# shellcheck disable=SC2086
+	"$here/../../scripts/check-compare.sh" "$bin" $runs >"$tmp/out" 2>&1 && ok ||
+		{ bad "check-compare.sh on results/:"; tail -5 "$tmp/out"; }
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
