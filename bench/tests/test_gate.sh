@@ -140,5 +140,48 @@ if [ -n "$runs" ]; then
 		{ bad "check-compare.sh on results/:"; tail -5 "$tmp/out"; }
 fi
 
+# ---- qualify -----------------------------------------------------------------
+spec() {
+	printf '%s\n' "$2" >"$tmp/$1.spec"
+	echo "$tmp/$1.spec"
+}
+good=$(spec good 'd3cold.exit.max <= 150ms')
+for status in interrupted failed running; do
+	run=$(copy "q-$status")
+	jqi "$run/run.json" ".status = \"$status\""
+	gate 1 1 "^vfio-pm-bench: qualify: .*/q-$status: run.json status is '$status', not 'complete': not certifying it$" \
+		"$bin" qualify --spec "$good" "$run"
+	[ ! -e "$run/qualify" ] && ok || bad "qualify wrote a certificate of a $status run"
+done
+run=$(copy q-nul)
+head -c 4096 /dev/zero >"$run/run.json"
+gate 2 1 "run.json:.*corrupt" "$bin" qualify --spec "$good" "$run"
+run=$(copy q)
+gate 2 1 "e.spec:1: unknown state 'D5'" "$bin" qualify --spec "$(spec e 'd3cold.exit.state == D5')" "$run"
+gate 2 1 "e.spec:1: value '-5ms': a p99 is never negative" "$bin" qualify \
+	--spec "$(spec e 'd3cold.exit.p99 <= -5ms')" "$run"
+gate 2 1 "e.spec:1: value '31/30': a ratio of valid samples to samples is at most 1" "$bin" qualify \
+	--spec "$(spec e 'd3cold.exit.valid >= 31/30')" "$run"
+gate 2 1 "e.spec:1: unknown suite 'd3cld'" "$bin" qualify --spec "$(spec e 'd3cld.exit.max <= 1s')" "$run"
+gate 2 1 "e.spec:1: unknown case 'exti' of suite d3cold" "$bin" qualify \
+	--spec "$(spec e 'd3cold.exti.max <= 1s')" "$run"
+gate 2 1 "e.spec:1: clock: unknown clock 'wall'" "$bin" qualify --spec "$(spec e 'clock: wall')" "$run"
+# a p99 of 20 samples: the rule fails and says why
+gate 1 0 "^FAIL .*d3cold.exit.p99 <= 150ms: too few samples: a p99 needs 100 or more valid, upstream has 20" \
+	"$bin" qualify --spec "$(spec p99 'd3cold.exit.p99 <= 150ms')" "$run"
+# the clock is printed, and a spec can require one
+gate 1 0 "^FAIL .*clock: native: icount" "$bin" qualify --spec "$(spec clk 'clock: native')" "$run"
+grep -q "^clock icount: instruction-time" "$tmp/out" && ok || bad "qualify: the clock is not printed"
+# entry latency is a metric (this run is from before summary.json stored it)
+gate 1 0 "^FAIL .*d3cold.entry.max <= 30ms: no data: no entry latency in this run's summary" \
+	"$bin" qualify --spec "$(spec entry 'd3cold.entry.max <= 30ms')" "$run"
+# certificates: one per spec and run, never overwritten
+gate 0 0 "^PASS \(certificate: .*/qualify/good-[0-9a-f]{12}.md\)" "$bin" qualify --spec "$good" "$run"
+gate 0 0 "^PASS \(this spec's certificate of this run exists and is kept: .*/qualify/good-[0-9a-f]{12}.md\)" \
+	"$bin" qualify --spec "$good" "$run"
+[ "$(ls "$run/qualify" | wc -l)" = 12 ] && ok || bad "qualify: $(ls "$run/qualify" | wc -l) files, want 12 (4 specs x 3)"
+jq -e '.rules[0].results[0] | (.value | type) == "number" and .unit == "ns"' \
+	"$run"/qualify/good-*.json >/dev/null && ok || bad "certificate: measured value not a number with a unit"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
