@@ -183,5 +183,49 @@ gate 0 0 "^PASS \(this spec's certificate of this run exists and is kept: .*/qua
 jq -e '.rules[0].results[0] | (.value | type) == "number" and .unit == "ns"' \
 	"$run"/qualify/good-*.json >/dev/null && ok || bad "certificate: measured value not a number with a unit"
 
+# ---- run: checked before anything is written -----------------------------------
+unset VFIO_PM_BENCH_DEVICE
+# nowrite CODE PATTERN ARGS...: `run ARGS --results DIR` refused with one line,
+# and DIR never created
+nowrite() {
+	local code=$1 pat=$2
+	shift 2
+	gate "$code" 1 "$pat" "$bin" run "$@" --results "$tmp/refused"
+	[ ! -e "$tmp/refused" ] && ok || bad "run $*: wrote $tmp/refused"
+	rm -rf "$tmp/refused"
+}
+nowrite 2 "^vfio-pm-bench: run: unknown case 'nosuch' in suite null" --suite null --case nosuch
+nowrite 2 "^vfio-pm-bench: run: unknown case 'ioctl.get-info' in suite null" --suite null \
+	--case ioctl.get-info
+nowrite 2 "^vfio-pm-bench: run: --events: unknown event 'bogus_event'" --suite null \
+	--events bogus_event
+nowrite 2 "^vfio-pm-bench: run: --variant foo=/nonexistent: no such directory" --suite null \
+	--variant foo=/nonexistent
+mkdir -p "$tmp/empty"
+nowrite 2 "^vfio-pm-bench: run: --variant foo=$tmp/empty: no vfio.ko there" --suite null \
+	--variant "foo=$tmp/empty"
+nowrite 2 "^vfio-pm-bench: run: invalid --cpu '65535': this machine has CPUs 0 to [0-9]+" \
+	--suite null --cpu 65535
+# a known case still runs: NAME and SUITE.NAME
+gate 0 0 "/gate/" "$bin" run -q --suite null --case null.empty -n 10 --warmup 1ms --rounds 1 \
+	--results "$tmp/r" --platform-id gate
+# run ids never collide: the ids of this second and the next ones are taken
+for i in 0 1 2 3; do
+	mkdir -p "$tmp/r/gate/$(date -u -d "+$i sec" +%Y%m%dT%H%M%SZ)-null"
+done
+gate 0 0 "/gate/[0-9]{8}T[0-9]{6}Z-null-2$" "$bin" run -q --suite null -n 10 --warmup 1ms \
+	--results "$tmp/r" --platform-id gate
+d=$(cat "$tmp/out")
+jq -e --arg id "${d##*/}" '.run_id == $id and .status == "complete"' "$d/run.json" >/dev/null &&
+	ok || bad "run id: run.json does not name ${d##*/}"
+# host-clock runs default to 8 rounds, icount runs to 2
+jq -e '.options.rounds == 8' "$d/run.json" >/dev/null && ok || bad "default rounds: not 8"
+gate 0 0 "/gate/" "$bin" run -q --suite null -n 10 --warmup 1ms --clock-label icount \
+	--results "$tmp/r" --platform-id gate --run-id ic
+jq -e '.options.rounds == 2' "$tmp/r/gate/ic/run.json" >/dev/null && ok ||
+	bad "default rounds under icount: not 2"
+# summary.json of this harness: schema 2, read back by compare
+jq -e '.schema_version == 2' "$tmp/r/gate/ic/summary.json" >/dev/null && ok || bad "schema 2"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
