@@ -183,6 +183,15 @@ gate 0 0 "^PASS \(this spec's certificate of this run exists and is kept: .*/qua
 jq -e '.rules[0].results[0] | (.value | type) == "number" and .unit == "ns"' \
 	"$run"/qualify/good-*.json >/dev/null && ok || bad "certificate: measured value not a number with a unit"
 
+# ---- report: entry latency in summary.md ----------------------------------------
+mkdir -p "$tmp/plat"
+cp -r "$fix" "$tmp/plat/e"
+jqi "$tmp/plat/e/summary.json" '(.cases[] | select(.suite == "d3cold" and .device == "0000:01:00.0")
+	| .variants.upstream) += {entry: {n: 20, median: 11900000, p90: 12000000, max: 24400000}}'
+VPB_GNUPLOT=true "$bin" report "$tmp/plat" --run e >/dev/null 2>&1
+grep -qE "^d3cold.exit.01-00.0 +upstream +median +11.9 +p90 +12 +max +24.4 +n=20$" \
+	"$tmp/plat/e/report/summary.md" && ok || bad "summary.md: no entry latency"
+
 # ---- run: checked before anything is written -----------------------------------
 unset VFIO_PM_BENCH_DEVICE
 # nowrite CODE PATTERN ARGS...: `run ARGS --results DIR` refused with one line,
