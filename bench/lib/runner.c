@@ -37,7 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
-volatile int runner_stop;
+/* Set by SIGINT/SIGTERM: the run stops between samples (struct vpb_env.stop). */
+static volatile int runner_stop;
 
 /* The samples of one case on one device, variant and round. */
 struct series {
@@ -369,7 +370,8 @@ static void run_suite(struct run *r, const struct vpb_suite *su, const char *var
 	}
 	for (unsigned int d = 0; d < ndev && !runner_stop; d++) {
 		struct vfio_dev dev;
-		struct vpb_env env = {.opts = o, .variant = variant, .clock = &r->clock};
+		struct vpb_env env = {
+			.opts = o, .variant = variant, .clock = &r->clock, .stop = &runner_stop};
 
 		if (su->needs_device) {
 			char why[256] = "";
