@@ -744,6 +744,8 @@ static void print_text(const json_t *res)
 			 (long long)json_integer_value(json_object_get(c, "base_n")),
 			 (long long)json_integer_value(json_object_get(c, "new_n")));
 		snprintf(verdict, sizeof(verdict), "%s", rs_str(c, "verdict"));
+		if (!json_object_get(c, "basis"))
+			snprintf(basis, sizeof(basis), "-"); /* nothing was tested */
 		if (!strcmp(rs_str(c, "basis"), "rounds")) {
 			fig = r;
 			if (json_object_get(r, "n"))
@@ -757,7 +759,7 @@ static void print_text(const json_t *res)
 			if (strcmp(rs_str(c, "verdict"), rs_str(c, "pooled_verdict")))
 				snprintf(verdict, sizeof(verdict), "%s (pooled: %s)",
 					 rs_str(c, "verdict"), rs_str(c, "pooled_verdict"));
-		} else {
+		} else if (json_object_get(c, "basis")) {
 			why = *rs_str(c, "basis_why") ? rs_str(c, "basis_why") : "not stated";
 			cnt = json_object_get(pooled, why);
 			json_object_set_new(pooled, why,
