@@ -537,7 +537,7 @@ static bool judge(const json_t *rule, const json_t *c, const char *variant, json
 		json_object_set_new(res, "value", json_real(m));
 		return cmp(m, op, rs_num(rule, "value"));
 	}
-	if (sd->min_n) {
+	if (sd->min_n && !isnan(m)) {
 		/* a percentile of too few samples is the maximum, or noise */
 		double n = rs_num(parent, "n");
 
@@ -936,11 +936,12 @@ int cmd_qualify(int argc, char **argv)
 		{
 			char sel[160];
 
-			printf("%s  %s:%lld: %s: %s (%s)\n",
+			selection_text(rule, res, sel, sizeof(sel));
+			printf("%s  %s:%lld: %s: %s%s%s%s\n",
 			       json_is_true(json_object_get(res, "pass")) ? "PASS" : "FAIL", spec,
 			       (long long)json_integer_value(json_object_get(rule, "line")),
-			       rs_str(rule, "text"), rs_str(res, "measured"),
-			       selection_text(rule, res, sel, sizeof(sel)));
+			       rs_str(rule, "text"), rs_str(res, "measured"), sel[0] ? " (" : "",
+			       sel, sel[0] ? ")" : "");
 		}
 	}
 	switch (write_certificate(&r, spec, q, md, sizeof(md))) {
