@@ -682,7 +682,7 @@ int compare_runs(const struct compare_side *base, const struct compare_side *new
 		ret = -ENOENT;
 		goto out;
 	}
-	*out = json_pack("{s:i, s:o, s:o, s:f, s:f, s:O, s:O, s:O}", "schema_version", 1, "base",
+	*out = json_pack("{s:i, s:o, s:o, s:f, s:f, s:O, s:O, s:O}", "schema_version", 2, "base",
 			 side_json(&bs), "new", side_json(&ns), "threshold_pct", o->threshold_pct,
 			 "alpha", o->alpha, "platform_differences", diffs, "cases", cases, "counts",
 			 counts);
