@@ -88,6 +88,13 @@ gate 1 0 "^missing: d3cold.exit 0000:01:00.0 upstream: absent from NEW" \
 grep -q "^0 regressed, 0 improved, 6 unchanged, 6 missing" "$tmp/out" && ok ||
 	bad "a missing suite: counts"
 
+# a variant NEW never ran (its modules did not load): each case fails by name
+new=$(copy novariant)
+jqi "$new/summary.json" '.cases |= map(.variants |= del(.v4) | .vs_reference |= del(.v4))'
+sed -i '/^v4 /d' "$new"/*.hist.csv
+gate 1 0 "^missing: d3cold.exit 0000:00:04.0 v4: NEW \(20261124T120000Z-vm\) has no variant v4$" \
+	"$bin" compare "$base" "$new"
+
 # valid samples fell from 20/20 to 0/20: missing, with the true reason
 new=$(copy fell)
 jqi "$new/summary.json" '(.cases[] | select(.suite == "d3cold" and .device == "0000:01:00.0")
