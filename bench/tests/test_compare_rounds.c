@@ -105,9 +105,10 @@ static void write_run(const char *dir, uint64_t seed, unsigned int rounds, doubl
 		}
 		json_object_set_new(vars, names[v],
 				    json_pack("{s:i, s:i, s:f, s:i, s:o}", "n",
-					      (int)(rounds * SAMPLES), "valid", (int)(rounds * SAMPLES),
-					      "median", stats_median(all, rounds * SAMPLES), "rounds",
-					      rounds, "round_medians", med));
+					      (int)(rounds * SAMPLES), "valid",
+					      (int)(rounds * SAMPLES), "median",
+					      stats_median(all, rounds * SAMPLES), "rounds", rounds,
+					      "round_medians", med));
 		free(all);
 		if (no_medians)
 			json_object_del(json_object_get(vars, names[v]), "round_medians");
@@ -498,8 +499,9 @@ static void test_text(void **state)
 	assert_int_equal(compare_text(a, b, buf, sizeof(buf)), VPB_EXIT_FAIL);
 	print_message("%s", buf);
 	assert_non_null(strstr(buf, " pooled      not judged\n"));
-	assert_non_null(strstr(buf, "\nnot judged: ioctl.get-info 0000:01:00.0 a->b: pooled samples "
-				    "of the host clock"));
+	assert_non_null(strstr(buf,
+			       "\nnot judged: ioctl.get-info 0000:01:00.0 a->b: pooled samples "
+			       "of the host clock"));
 	assert_non_null(strstr(buf, "/told has no round medians"));
 	assert_non_null(strstr(buf, "\npooled (1 case): "));
 }
