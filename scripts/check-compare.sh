@@ -3,7 +3,8 @@
 # given, `compare RUN:<reference> RUN:<variant>` of each other variant must
 # print exactly the shift, its 95 % interval and the medians the run stored
 # (summary.json vs_reference.<variant>.hl_shift, hl_ci95; variants.*.median)
-# for every case that has them.
+# for every case that has them, and the round-level shift and interval
+# (vs_reference.<variant>.rounds.median_diff, ci) where the run has one.
 # usage: scripts/check-compare.sh path/to/vfio-pm-bench RUN...
 #   e.g. scripts/check-compare.sh build/vfio-pm-bench results/qemu-q35-tcg-icount/*-vm
 # Exit: 0 all agree, 1 a figure differs (printed), 2 usage or unreadable run.
@@ -33,7 +34,11 @@ for run in "$@"; do
 			   .vs_reference[$v].hl_ci95[1], .variants[$r].median, .variants[$v].median] as $want
 			| ($cmp[$k] // {}) as $got
 			| [$got.shift_ns, $got.ci95[0], $got.ci95[1], $got.base_median, $got.new_median] as $have
-			| if $want == $have then "ok" else "\($k): summary.json \($want), compare \($have)" end') ||
+			| .vs_reference[$v].rounds as $sr
+			| (if $sr.median_diff == null then [] else [$sr.median_diff, $sr.ci[0], $sr.ci[1]] end) as $wr
+			| (if $sr.median_diff == null then [] else [$got.rounds.shift_ns, $got.rounds.ci95[0], $got.rounds.ci95[1]] end) as $hr
+			| if $want == $have and $wr == $hr then "ok"
+			  else "\($k): summary.json \($want) \($wr), compare \($have) \($hr)" end') ||
 			{ echo "$run: jq failed" >&2; exit 2; }
 		checked=$((checked + $(grep -c '^ok$' <<<"$diff")))
 		if grep -v '^ok$' <<<"$diff" | grep -q .; then

@@ -42,7 +42,8 @@ static void compare_usage(FILE *f)
 		"           sides (e.g. two of its variants): the rounds pair, and the shift is\n"
 		"           the Wilcoxon signed-rank estimate of NEW - BASE over the rounds, with\n"
 		"           its exact interval and p (%d or more paired rounds, and enough for p\n"
-		"           to reach alpha: 8 at 0.01). Two runs: Hodges-Lehmann, Moses\n"
+		"           to reach alpha: 8 at 0.01; with one of the two the run's reference,\n"
+		"           the figure summary.json stores). Two runs: Hodges-Lehmann, Moses\n"
 		"           interval and Mann-Whitney on the two sets of round medians (%d or\n"
 		"           more a side).\n"
 		"  pooled   every sample of every round (Hodges-Lehmann, Moses interval,\n"
@@ -160,30 +161,36 @@ static void set_rounds(json_t *j, double bm, double shift, const struct stats_ci
  * with too few rounds for that to be below alpha (8 at 0.01) it could never
  * flag anything, and says so instead.
  */
-static int rounds_paired(double *x, double *y, size_t n, const struct compare_opts *o, json_t *j)
+/* Why @n paired rounds cannot judge at @o->alpha, or "" when they can. */
+static void paired_why(size_t n, const struct compare_opts *o, char *why, size_t len)
 {
-	struct stats_signed_rank sr;
-	char why[160];
 	double pmin = pow(2.0, 1.0 - (double)n);
-	int ret;
 
-	json_object_set_new(j, "test", json_string("signed rank on paired rounds"));
-	json_object_set_new(j, "n", json_integer((json_int_t)n));
 	if (n < MIN_ROUNDS)
-		snprintf(why, sizeof(why),
+		snprintf(why, len,
 			 "%zu paired rounds; the signed-rank 95 %% interval needs %d or more", n,
 			 MIN_ROUNDS);
 	else if (n > STATS_SIGNED_RANK_MAX)
-		snprintf(why, sizeof(why),
-			 "%zu paired rounds; the exact signed-rank test takes at most %d", n,
-			 STATS_SIGNED_RANK_MAX);
+		snprintf(why, len, "%zu paired rounds; the exact signed-rank test takes at most %d",
+			 n, STATS_SIGNED_RANK_MAX);
 	else if (pmin >= o->alpha)
-		snprintf(why, sizeof(why),
+		snprintf(why, len,
 			 "%zu paired rounds: the signed-rank p cannot go below %.2g, not below "
 			 "alpha %g; %d or more needed",
 			 n, pmin, o->alpha, (int)floor(1 - log2(o->alpha)) + 1);
 	else
 		why[0] = '\0';
+}
+
+static int rounds_paired(double *x, double *y, size_t n, const struct compare_opts *o, json_t *j)
+{
+	struct stats_signed_rank sr;
+	char why[160];
+	int ret;
+
+	json_object_set_new(j, "test", json_string("signed rank on paired rounds"));
+	json_object_set_new(j, "n", json_integer((json_int_t)n));
+	paired_why(n, o, why, sizeof(why));
 	if (why[0]) {
 		json_object_set_new(j, "why", json_string(why));
 		return 0;
@@ -367,6 +374,56 @@ static bool same_run(const struct rs_run *a, const struct rs_run *b)
  * "rounds", "basis" and "basis_why"; the verdict becomes the rounds' where
  * they have one, and the pooled one is kept as "pooled_verdict".
  */
+/*
+ * Two variants of one run, one of them its reference: the round-level
+ * shift summary.json stores (vs_reference.<v>.rounds), computed by the run
+ * from the exact round medians, with the sign turned when NEW is the
+ * reference. Return: the compare_rounds()-like object, or NULL when the
+ * summary has none.
+ */
+static json_t *stored_rounds(const struct compare_side *bs, const json_t *bc, const char *bv,
+			     const struct compare_side *ns, const char *nv,
+			     const struct compare_opts *o)
+{
+	const char *ref = rs_str(bc, "reference");
+	const json_t *sh = NULL, *r, *ci;
+	double sign = 1, md, p, bm;
+	struct stats_ci c;
+	char why[160];
+	json_int_t n;
+	json_t *j;
+
+	if (!same_run(bs->run, ns->run) || !ref[0])
+		return NULL;
+	if (!strcmp(bv, ref)) {
+		sh = json_object_get(json_object_get(bc, "vs_reference"), nv);
+	} else if (!strcmp(nv, ref)) {
+		sh = json_object_get(json_object_get(bc, "vs_reference"), bv);
+		sign = -1;
+	}
+	r = json_object_get(sh, "rounds");
+	ci = json_object_get(r, "ci");
+	md = rs_num(r, "median_diff");
+	p = rs_num(r, "p");
+	bm = rs_num(json_object_get(json_object_get(bc, "variants"), bv), "median");
+	n = json_integer_value(json_object_get(r, "n"));
+	if (!json_is_array(ci) || isnan(md) || isnan(p) || isnan(bm))
+		return NULL;
+	j = json_pack("{s:s, s:I, s:s}", "test", "signed rank on paired rounds", "n", n, "source",
+		      "summary.json");
+	paired_why((size_t)n, o, why, sizeof(why));
+	if (why[0]) {
+		json_object_set_new(j, "why", json_string(why));
+		return j;
+	}
+	c.lo = json_number_value(json_array_get(ci, sign > 0 ? 0 : 1)) * sign;
+	c.hi = json_number_value(json_array_get(ci, sign > 0 ? 1 : 0)) * sign;
+	set_rounds(j, bm, md * sign, &c, p, o);
+	if (json_object_get(r, "coverage"))
+		json_object_set_new(j, "coverage", json_real(rs_num(r, "coverage")));
+	return j;
+}
+
 static int add_rounds(const struct compare_side *bs, const json_t *bc, const char *bv,
 		      const struct compare_side *ns, const json_t *nc, const char *nv,
 		      const struct compare_opts *o, json_t *j)
@@ -385,7 +442,10 @@ static int add_rounds(const struct compare_side *bs, const json_t *bc, const cha
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (ra || rb) {
+	r = stored_rounds(bs, bc, bv, ns, nv, o);
+	if (r) {
+		/* the run's own figure */
+	} else if (ra || rb) {
 		snprintf(why, sizeof(why),
 			 "%s has no round medians (a run from before summary.json stored them)",
 			 ra ? bs->run->id : ns->run->id);
@@ -591,8 +651,12 @@ static int compare_pair(struct compare_side *bs, const json_t *bc, const char *b
 
 		snprintf(why, sizeof(why),
 			 "%s: pooled samples of the %s clock, which drifts between rounds, do not "
-			 "judge, and the rounds cannot: %s (run 8 or more rounds)",
-			 label, *clk ? clk : "unknown", rs_str(j, "basis_why"));
+			 "judge, and the rounds cannot: %s%s",
+			 label, *clk ? clk : "unknown", rs_str(j, "basis_why"),
+			 strstr(rs_str(j, "basis_why"), "paired rounds") ||
+					 strstr(rs_str(j, "basis_why"), "rounds a side")
+				 ? " (run 8 or more rounds)"
+				 : "");
 		no_judgement(j, "not judged", why);
 	} else if (!strcmp(rs_str(j, "verdict"), "insufficient data")) {
 		char bw[300] = "", nw[300] = "";
