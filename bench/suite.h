@@ -38,6 +38,8 @@ struct vfio_dev;
  * @dev: the device, opened by the runner (NULL for suites without one).
  * @variant: the vfio variant running, from /sys/module/vfio/version.
  * @clock: the run's calibrated clock.
+ * @stop: set when the run is to stop (SIGINT/SIGTERM): loops and waits end
+ *        between samples (vpb_stopped()); NULL: never.
  */
 struct vpb_env {
 	const struct vpb_opts *opts;
@@ -45,7 +47,14 @@ struct vpb_env {
 	struct vfio_dev *dev;
 	const char *variant;
 	const struct vpb_clock *clock;
+	const volatile int *stop;
 };
+
+/** vpb_stopped() - whether the run @env belongs to is to stop. */
+static inline bool vpb_stopped(const struct vpb_env *env)
+{
+	return env && env->stop && *env->stop;
+}
 
 /**
  * struct vpb_sample - one sample, as the runner records it.

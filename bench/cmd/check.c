@@ -99,7 +99,7 @@ static void check_low_power(struct tap *t, struct vfio_dev *d, bool access_wakes
 	tap(t, !ret, "low-power entry accepted", ret ? "%s" : NULL, strerror(-ret));
 	if (ret)
 		return;
-	ret = lp_wait(d->bdf, NULL, "suspended", 2000000000ull, NULL, last, sizeof(last));
+	ret = lp_wait(d->bdf, NULL, "suspended", 2000000000ull, NULL, last, sizeof(last), NULL);
 	tap(t, !ret, "device runtime-suspends after entry", ret ? "last %s" : NULL, last);
 	if (d->design == VFIO_PM_V4) {
 		ret = __vfio_v4_get(d, &flags);
@@ -108,7 +108,7 @@ static void check_low_power(struct tap *t, struct vfio_dev *d, bool access_wakes
 	}
 	before = lp_active_ms(d->bdf);
 	__vfio_get_info(d, &info);
-	lp_wait(d->bdf, NULL, "suspended", 2000000000ull, NULL, NULL, 0);
+	lp_wait(d->bdf, NULL, "suspended", 2000000000ull, NULL, NULL, 0, NULL);
 	if (access_wakes)
 		tap(t, lp_active_ms(d->bdf) > before, "an ioctl while engaged resumes the device",
 		    NULL);
@@ -117,7 +117,7 @@ static void check_low_power(struct tap *t, struct vfio_dev *d, bool access_wakes
 		    "an ioctl while engaged does not resume the device (unsafe: no wrapper)", NULL);
 	ret = __vfio_lp_exit(d);
 	tap(t, !ret, "low-power exit accepted", ret ? "%s" : NULL, strerror(-ret));
-	ret = lp_wait(d->bdf, "D0", "active", 2000000000ull, NULL, last, sizeof(last));
+	ret = lp_wait(d->bdf, "D0", "active", 2000000000ull, NULL, last, sizeof(last), NULL);
 	tap(t, !ret, "device back in D0 and active", ret ? "last %s" : NULL, last);
 }
 

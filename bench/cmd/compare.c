@@ -30,36 +30,47 @@ static void compare_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vfio-pm-bench compare BASE NEW [--threshold PCT] [--alpha A] [--json]\n"
-		"                             [--cross-platform]\n\n"
+		"                             [--cross-platform] [--allow-insufficient]\n\n"
 		"BASE and NEW are run directories (results/<platform>/<run-id>), each optionally\n"
 		"followed by ':VARIANT' to take one variant: 'RUN:no-get RUN:upstream' compares\n"
 		"two variants of one run, 'OLD:upstream NEW' compares upstream in both runs.\n"
-		"Without a variant, every variant both runs have is compared with itself.\n\n"
-		"For every case both share, the shift of NEW against BASE, its 95 %% interval and\n"
+		"Without a variant, every variant of BASE is compared with itself in NEW (one\n"
+		"NEW lacks is missing).\n\n"
+		"For every case of BASE, the shift of NEW against BASE, its 95 %% interval and\n"
 		"a p-value, on one of two bases:\n"
 		"  rounds   each round's median (summary.json round_medians). One run on both\n"
 		"           sides (e.g. two of its variants): the rounds pair, and the shift is\n"
 		"           the Wilcoxon signed-rank estimate of NEW - BASE over the rounds, with\n"
 		"           its exact interval and p (%d or more paired rounds, and enough for p\n"
-		"           to reach alpha: 8 at 0.01). Two runs: Hodges-Lehmann, Moses\n"
+		"           to reach alpha: 8 at 0.01; with one of the two the run's reference,\n"
+		"           the figure summary.json stores). Two runs: Hodges-Lehmann, Moses\n"
 		"           interval and Mann-Whitney on the two sets of round medians (%d or\n"
 		"           more a side).\n"
 		"  pooled   every sample of every round (Hodges-Lehmann, Moses interval,\n"
-		"           Mann-Whitney), from the per-sample CSV when the run kept one, else\n"
-		"           from the stored histogram (each sample at its bucket's midpoint,\n"
-		"           < 0.4 %% error). Used where the rounds are too few or not stored\n"
-		"           (runs before round_medians); the output says why.\n"
-		"Samples of one round share its drift, so on a drifting machine (the host clock)\n"
-		"only the rounds basis is calibrated. A case is regressed (NEW slower) or\n"
-		"improved when p < alpha AND |shift| > PCT %% of BASE's median AND the interval\n"
-		"excludes 0; 'insufficient data' below %d valid samples on a side (pooled).\n"
-		"The pooled figures stay in the JSON output when the verdict is by rounds.\n\n"
-		"  --threshold PCT    smallest shift that counts, %% of the base median (default "
-		"2)\n"
-		"  --alpha A          significance level (default 0.01)\n"
-		"  --json             print the comparison as JSON\n"
-		"  --cross-platform   allow runs of different platforms; prints what differs\n\n"
-		"Exit: 0 no regression, 1 regression (or an error), 2 usage.\n",
+		"           Mann-Whitney). Two variants of one run, one of them its reference:\n"
+		"           the shift, interval and p summary.json stores (computed by the run\n"
+		"           from its exact samples). Otherwise from the per-sample CSV when the\n"
+		"           run kept one, else from the stored histogram (each sample at its\n"
+		"           bucket's midpoint, < 0.4 %% error). Medians are summary.json's.\n"
+		"           Used only on the icount clock: on any other the rounds drift, and\n"
+		"           pooled samples give no verdict ('not judged', with why).\n"
+		"A case is regressed (NEW slower) or improved when p < alpha AND |shift| > PCT %%\n"
+		"of BASE's median AND the interval excludes 0, else unchanged. It is missing\n"
+		"when BASE has valid samples and NEW lacks the case, the variant or any valid\n"
+		"sample; insufficient data below %d valid samples on a side (pooled). Every\n"
+		"verdict other than regressed, improved and unchanged is printed with its\n"
+		"reason. The pooled figures stay in the JSON output when the verdict is by\n"
+		"rounds.\n\n"
+		"  --threshold PCT       smallest shift that counts, %% of the base median "
+		"(default 2)\n"
+		"  --alpha A             significance level (default 0.01)\n"
+		"  --json                print the comparison as JSON\n"
+		"  --cross-platform      allow runs of different platforms; prints what differs\n"
+		"  --allow-insufficient  'insufficient data' and 'not judged' do not fail\n\n"
+		"Exit: 0 no case regressed or missing, and every case judged (or\n"
+		"--allow-insufficient); 1 a case regressed or missing, or not judged; 2 usage,\n"
+		"or a run that cannot be read: a missing, corrupt or wrongly typed file, an\n"
+		"unknown schema_version, samples that disagree with summary.json.\n",
 		MIN_ROUNDS, MIN_ROUNDS, MIN_SAMPLES);
 }
 
@@ -119,6 +130,13 @@ int compare_samples(const double *a, size_t na, const double *b, size_t nb,
 			json_object_set_new(j, "p", json_real(mwu.p));
 			verdict = judge(hl, &ci, mwu.p, bm, o);
 		}
+	} else {
+		char why[160];
+
+		snprintf(why, sizeof(why),
+			 "%zu and %zu valid samples; the pooled test needs %d or more a side", na,
+			 nb, MIN_SAMPLES);
+		json_object_set_new(j, "why", json_string(why));
 	}
 	json_object_set_new(j, "verdict", json_string(verdict));
 	*out = j;
@@ -143,30 +161,36 @@ static void set_rounds(json_t *j, double bm, double shift, const struct stats_ci
  * with too few rounds for that to be below alpha (8 at 0.01) it could never
  * flag anything, and says so instead.
  */
-static int rounds_paired(double *x, double *y, size_t n, const struct compare_opts *o, json_t *j)
+/* Why @n paired rounds cannot judge at @o->alpha, or "" when they can. */
+static void paired_why(size_t n, const struct compare_opts *o, char *why, size_t len)
 {
-	struct stats_signed_rank sr;
-	char why[160];
 	double pmin = pow(2.0, 1.0 - (double)n);
-	int ret;
 
-	json_object_set_new(j, "test", json_string("signed rank on paired rounds"));
-	json_object_set_new(j, "n", json_integer((json_int_t)n));
 	if (n < MIN_ROUNDS)
-		snprintf(why, sizeof(why),
+		snprintf(why, len,
 			 "%zu paired rounds; the signed-rank 95 %% interval needs %d or more", n,
 			 MIN_ROUNDS);
 	else if (n > STATS_SIGNED_RANK_MAX)
-		snprintf(why, sizeof(why),
-			 "%zu paired rounds; the exact signed-rank test takes at most %d", n,
-			 STATS_SIGNED_RANK_MAX);
+		snprintf(why, len, "%zu paired rounds; the exact signed-rank test takes at most %d",
+			 n, STATS_SIGNED_RANK_MAX);
 	else if (pmin >= o->alpha)
-		snprintf(why, sizeof(why),
+		snprintf(why, len,
 			 "%zu paired rounds: the signed-rank p cannot go below %.2g, not below "
 			 "alpha %g; %d or more needed",
 			 n, pmin, o->alpha, (int)floor(1 - log2(o->alpha)) + 1);
 	else
 		why[0] = '\0';
+}
+
+static int rounds_paired(double *x, double *y, size_t n, const struct compare_opts *o, json_t *j)
+{
+	struct stats_signed_rank sr;
+	char why[160];
+	int ret;
+
+	json_object_set_new(j, "test", json_string("signed rank on paired rounds"));
+	json_object_set_new(j, "n", json_integer((json_int_t)n));
+	paired_why(n, o, why, sizeof(why));
 	if (why[0]) {
 		json_object_set_new(j, "why", json_string(why));
 		return 0;
@@ -350,6 +374,56 @@ static bool same_run(const struct rs_run *a, const struct rs_run *b)
  * "rounds", "basis" and "basis_why"; the verdict becomes the rounds' where
  * they have one, and the pooled one is kept as "pooled_verdict".
  */
+/*
+ * Two variants of one run, one of them its reference: the round-level
+ * shift summary.json stores (vs_reference.<v>.rounds), computed by the run
+ * from the exact round medians, with the sign turned when NEW is the
+ * reference. Return: the compare_rounds()-like object, or NULL when the
+ * summary has none.
+ */
+static json_t *stored_rounds(const struct compare_side *bs, const json_t *bc, const char *bv,
+			     const struct compare_side *ns, const char *nv,
+			     const struct compare_opts *o)
+{
+	const char *ref = rs_str(bc, "reference");
+	const json_t *sh = NULL, *r, *ci;
+	double sign = 1, md, p, bm;
+	struct stats_ci c;
+	char why[160];
+	json_int_t n;
+	json_t *j;
+
+	if (!same_run(bs->run, ns->run) || !ref[0])
+		return NULL;
+	if (!strcmp(bv, ref)) {
+		sh = json_object_get(json_object_get(bc, "vs_reference"), nv);
+	} else if (!strcmp(nv, ref)) {
+		sh = json_object_get(json_object_get(bc, "vs_reference"), bv);
+		sign = -1;
+	}
+	r = json_object_get(sh, "rounds");
+	ci = json_object_get(r, "ci");
+	md = rs_num(r, "median_diff");
+	p = rs_num(r, "p");
+	bm = rs_num(json_object_get(json_object_get(bc, "variants"), bv), "median");
+	n = json_integer_value(json_object_get(r, "n"));
+	if (!json_is_array(ci) || isnan(md) || isnan(p) || isnan(bm))
+		return NULL;
+	j = json_pack("{s:s, s:I, s:s}", "test", "signed rank on paired rounds", "n", n, "source",
+		      "summary.json");
+	paired_why((size_t)n, o, why, sizeof(why));
+	if (why[0]) {
+		json_object_set_new(j, "why", json_string(why));
+		return j;
+	}
+	c.lo = json_number_value(json_array_get(ci, sign > 0 ? 0 : 1)) * sign;
+	c.hi = json_number_value(json_array_get(ci, sign > 0 ? 1 : 0)) * sign;
+	set_rounds(j, bm, md * sign, &c, p, o);
+	if (json_object_get(r, "coverage"))
+		json_object_set_new(j, "coverage", json_real(rs_num(r, "coverage")));
+	return j;
+}
+
 static int add_rounds(const struct compare_side *bs, const json_t *bc, const char *bv,
 		      const struct compare_side *ns, const json_t *nc, const char *nv,
 		      const struct compare_opts *o, json_t *j)
@@ -368,7 +442,10 @@ static int add_rounds(const struct compare_side *bs, const json_t *bc, const cha
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (ra || rb) {
+	r = stored_rounds(bs, bc, bv, ns, nv, o);
+	if (r) {
+		/* the run's own figure */
+	} else if (ra || rb) {
 		snprintf(why, sizeof(why),
 			 "%s has no round medians (a run from before summary.json stored them)",
 			 ra ? bs->run->id : ns->run->id);
@@ -399,31 +476,200 @@ out:
 	return ret;
 }
 
+/* The valid samples summary.json counts for a variant (-1: not stated). */
+static long long valid_of(const json_t *vd)
+{
+	json_t *x = json_object_get(vd, "valid");
+
+	if (!x)
+		x = json_object_get(vd, "n");
+	return json_is_integer(x) ? (long long)json_integer_value(x) : -1;
+}
+
+static long long total_of(const json_t *vd)
+{
+	json_t *x = json_object_get(vd, "total");
+
+	return json_is_integer(x) ? (long long)json_integer_value(x) : valid_of(vd);
+}
+
+/* The clock of a run drifts between rounds unless it is instruction time. */
+static bool drifts(const struct rs_run *r)
+{
+	return strcmp(r->clock_label, "icount") != 0;
+}
+
+/*
+ * Two variants of one run, one of them its reference: the pooled shift
+ * summary.json stores (vs_reference) is the figure, exactly as the run
+ * computed it from its exact samples. NEW - BASE: with NEW the reference,
+ * the stored shift and interval change sign (Hodges-Lehmann and Moses are
+ * antisymmetric, the Mann-Whitney p symmetric). Return: true when used.
+ */
+static bool stored_shift(const struct compare_side *bs, const json_t *bc, const char *bv,
+			 const struct compare_side *ns, const char *nv,
+			 const struct compare_opts *o, json_t *j)
+{
+	const char *ref = rs_str(bc, "reference");
+	const json_t *sh = NULL, *ci;
+	double sign = 1, bm = rs_num(j, "base_median"), hl, p;
+	struct stats_ci c;
+
+	if (!same_run(bs->run, ns->run) || !ref[0])
+		return false;
+	if (!strcmp(bv, ref))
+		sh = json_object_get(json_object_get(bc, "vs_reference"), nv);
+	else if (!strcmp(nv, ref)) {
+		sh = json_object_get(json_object_get(bc, "vs_reference"), bv);
+		sign = -1;
+	}
+	ci = json_object_get(sh, "hl_ci95");
+	hl = rs_num(sh, "hl_shift");
+	p = rs_num(json_object_get(sh, "mann_whitney"), "p");
+	if (!sh || !json_is_array(ci) || isnan(hl) || isnan(p) || isnan(bm))
+		return false;
+	c.lo = json_number_value(json_array_get(ci, sign > 0 ? 0 : 1)) * sign;
+	c.hi = json_number_value(json_array_get(ci, sign > 0 ? 1 : 0)) * sign;
+	hl *= sign;
+	json_object_set_new(j, "shift_ns", json_real(hl));
+	json_object_set_new(j, "shift_pct", json_real(bm ? 100.0 * hl / bm : 0.0));
+	json_object_set_new(j, "ci95", json_pack("[f, f]", c.lo, c.hi));
+	json_object_set_new(j, "p", json_real(p));
+	json_object_set_new(j, "verdict", json_string(judge(hl, &c, p, bm, o)));
+	return true;
+}
+
+/*
+ * A verdict that is no judgement: @verdict and why, and the pooled verdict
+ * (if any) kept as pooled_verdict.
+ */
+static void no_judgement(json_t *j, const char *verdict, const char *why)
+{
+	if (json_object_get(j, "verdict") && !json_object_get(j, "pooled_verdict"))
+		json_object_set(j, "pooled_verdict", json_object_get(j, "verdict"));
+	json_object_set_new(j, "verdict", json_string(verdict));
+	json_object_set_new(j, "why", json_string(why));
+}
+
 static int compare_pair(struct compare_side *bs, const json_t *bc, const char *bv,
 			struct compare_side *ns, const json_t *nc, const char *nv,
 			const struct compare_opts *o, json_t *cases, json_t *counts)
 {
+	const json_t *bvd = json_object_get(json_object_get(bc, "variants"), bv);
+	const json_t *nvd = json_object_get(json_object_get(nc, "variants"), nv);
 	double *a = NULL, *b = NULL;
 	size_t na = 0, nb = 0;
 	const char *srca = "", *srcb = "";
 	json_t *j = NULL, *cnt;
+	long long bvalid, nvalid;
+	char why[1024], label[160];
 	int ret = 0;
 
-	if (!json_object_get(json_object_get(bc, "variants"), bv) ||
-	    !json_object_get(json_object_get(nc, "variants"), nv))
-		return 0;
-	if (rs_case_values(bs->run, bc, bv, &a, &na, &srca) == -ENOMEM ||
-	    rs_case_values(ns->run, nc, nv, &b, &nb, &srcb) == -ENOMEM) {
-		ret = -ENOMEM;
+	if (!bvd)
+		return 0; /* nothing in BASE to compare with */
+	bvalid = valid_of(bvd);
+	nvalid = valid_of(nvd);
+	rs_case_label(bc, label, sizeof(label));
+	if (strlen(label) + strlen(bv) + strlen(nv) + 4 < sizeof(label))
+		snprintf(label + strlen(label), sizeof(label) - strlen(label),
+			 strcmp(bv, nv) ? " %s->%s" : " %s", bv, nv);
+	if (!nvd || !nvalid) {
+		if (!nc)
+			snprintf(why, sizeof(why), "%s: absent from NEW (%s)", label, ns->run->id);
+		else if (!nvd)
+			snprintf(why, sizeof(why), "%s: NEW (%s) has no variant %s", label,
+				 ns->run->id, nv);
+		else if (bvalid > 0)
+			snprintf(why, sizeof(why), "%s: NEW %s has 0 valid of %lld samples%s%s",
+				 label, nv, total_of(nvd), *rs_str(nvd, "why") ? ": " : "",
+				 rs_str(nvd, "why"));
+		else
+			snprintf(
+				why, sizeof(why),
+				"%s: no valid sample of %s in BASE (0 of %lld) nor of %s in NEW (0 "
+				"of %lld)",
+				label, bv, total_of(bvd), nv, total_of(nvd));
+		j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "suite",
+			      rs_str(bc, "suite"), "case", rs_str(bc, "case"), "device",
+			      rs_str(bc, "device"), "point", rs_str(bc, "point"), "base_variant",
+			      bv, "new_variant", nv, "base_n",
+			      (json_int_t)(bvalid > 0 ? bvalid : 0), "new_n",
+			      (json_int_t)(nvalid > 0 ? nvalid : 0));
+		if (!j)
+			return -ENOMEM;
+		/* a case BASE could not measure either is no loss */
+		no_judgement(j, bvalid > 0 ? "missing" : "insufficient data", why);
+		goto add;
+	}
+	/* a file that cannot be read is named (rs_problem) and judges nothing */
+	ret = rs_case_values(bs->run, bc, bv, &a, &na, &srca);
+	if (!ret)
+		ret = rs_case_values(ns->run, nc, nv, &b, &nb, &srcb);
+	if (ret) {
+		ret = ret == -ENOMEM ? ret : -EINVAL;
+		goto out;
+	}
+	/* the samples read must be those summary.json counted */
+	if ((bvalid >= 0 && na != (size_t)bvalid) || (nvalid >= 0 && nb != (size_t)nvalid)) {
+		bool isb = bvalid >= 0 && na != (size_t)bvalid;
+		struct rs_run *r = isb ? bs->run : ns->run;
+		char stem[512];
+
+		rs_case_stem(isb ? bc : nc, stem, sizeof(stem));
+		rs_problem(r, "%s/%s: %zu valid samples of %s read, summary.json counts %lld",
+			   r->dir, stem, isb ? na : nb, isb ? bv : nv, isb ? bvalid : nvalid);
+		ret = -EINVAL;
 		goto out;
 	}
 	ret = compare_samples(a, na, b, nb, o, &j);
 	if (ret)
 		goto out;
+	/* the medians as the run computed them, from its exact samples */
+	if (json_object_get(j, "base_median") && !isnan(rs_num(bvd, "median")) &&
+	    !isnan(rs_num(nvd, "median"))) {
+		double bm = rs_num(bvd, "median"), hl = rs_num(j, "shift_ns");
+
+		json_object_set_new(j, "base_median", json_real(bm));
+		json_object_set_new(j, "new_median", json_real(rs_num(nvd, "median")));
+		json_object_set_new(j, "shift_pct", json_real(bm ? 100.0 * hl / bm : 0.0));
+	}
+	json_object_set_new(j, "source",
+			    json_string(!strcmp(srca, "samples") && !strcmp(srcb, "samples")
+						? "samples"
+						: "histogram"));
+	if (json_object_get(j, "base_median") && stored_shift(bs, bc, bv, ns, nv, o, j))
+		json_object_set_new(j, "source", json_string("summary.json"));
 	ret = add_rounds(bs, bc, bv, ns, nc, nv, o, j);
 	if (ret) {
 		json_decref(j);
 		goto out;
+	}
+	if (!strcmp(rs_str(j, "basis"), "pooled samples") &&
+	    strcmp(rs_str(j, "verdict"), "insufficient data") &&
+	    (drifts(bs->run) || drifts(ns->run))) {
+		const char *clk = drifts(bs->run) ? bs->run->clock_label : ns->run->clock_label;
+
+		snprintf(why, sizeof(why),
+			 "%s: pooled samples of the %s clock, which drifts between rounds, do not "
+			 "judge, and the rounds cannot: %s%s",
+			 label, *clk ? clk : "unknown", rs_str(j, "basis_why"),
+			 strstr(rs_str(j, "basis_why"), "paired rounds") ||
+					 strstr(rs_str(j, "basis_why"), "rounds a side")
+				 ? " (run 8 or more rounds)"
+				 : "");
+		no_judgement(j, "not judged", why);
+	} else if (!strcmp(rs_str(j, "verdict"), "insufficient data")) {
+		char bw[300] = "", nw[300] = "";
+
+		if (*rs_str(bvd, "why"))
+			snprintf(bw, sizeof(bw), " (%s)", rs_str(bvd, "why"));
+		if (*rs_str(nvd, "why"))
+			snprintf(nw, sizeof(nw), " (%s)", rs_str(nvd, "why"));
+		snprintf(why, sizeof(why),
+			 "%s: BASE %s has %zu valid of %lld samples%s, NEW %s %zu of %lld%s; the "
+			 "pooled test needs %d or more a side",
+			 label, bv, na, total_of(bvd), bw, nv, nb, total_of(nvd), nw, MIN_SAMPLES);
+		json_object_set_new(j, "why", json_string(why));
 	}
 	json_object_set_new(j, "suite", json_string(rs_str(bc, "suite")));
 	json_object_set_new(j, "case", json_string(rs_str(bc, "case")));
@@ -431,10 +677,7 @@ static int compare_pair(struct compare_side *bs, const json_t *bc, const char *b
 	json_object_set_new(j, "point", json_string(rs_str(bc, "point")));
 	json_object_set_new(j, "base_variant", json_string(bv));
 	json_object_set_new(j, "new_variant", json_string(nv));
-	json_object_set_new(j, "source",
-			    json_string(!strcmp(srca, "samples") && !strcmp(srcb, "samples")
-						? "samples"
-						: "histogram"));
+add:
 	cnt = json_object_get(counts, rs_str(j, "verdict"));
 	json_integer_set(cnt, json_integer_value(cnt) + 1);
 	json_array_append_new(cases, j);
@@ -449,8 +692,9 @@ int compare_runs(const struct compare_side *base, const struct compare_side *new
 {
 	struct compare_side bs = *base, ns = *new;
 	json_t *cases = json_array(), *diffs = json_array();
-	json_t *counts = json_pack("{s:i, s:i, s:i, s:i}", "regressed", 0, "improved", 0,
-				   "unchanged", 0, "insufficient data", 0);
+	json_t *counts =
+		json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "regressed", 0, "improved", 0,
+			  "unchanged", 0, "missing", 0, "insufficient data", 0, "not judged", 0);
 	json_t *bc;
 	size_t i;
 	int ret = 0;
@@ -483,8 +727,6 @@ int compare_runs(const struct compare_side *base, const struct compare_side *new
 		const char *v;
 		json_t *d;
 
-		if (!nc)
-			continue;
 		if (bs.variant) {
 			ret = compare_pair(&bs, bc, bs.variant, &ns, nc, ns.variant, o, cases,
 					   counts);
@@ -505,14 +747,15 @@ int compare_runs(const struct compare_side *base, const struct compare_side *new
 		ret = -ENOENT;
 		goto out;
 	}
-	*out = json_pack("{s:i, s:o, s:o, s:f, s:f, s:O, s:O, s:O}", "schema_version", 1, "base",
+	*out = json_pack("{s:i, s:o, s:o, s:f, s:f, s:O, s:O, s:O}", "schema_version", 2, "base",
 			 side_json(&bs), "new", side_json(&ns), "threshold_pct", o->threshold_pct,
 			 "alpha", o->alpha, "platform_differences", diffs, "cases", cases, "counts",
 			 counts);
 	if (!*out)
 		ret = -ENOMEM;
 	else
-		ret = (int)json_integer_value(json_object_get(counts, "regressed"));
+		ret = (int)(json_integer_value(json_object_get(counts, "regressed")) +
+			    json_integer_value(json_object_get(counts, "missing")));
 out:
 	json_decref(cases);
 	json_decref(diffs);
@@ -566,6 +809,8 @@ static void print_text(const json_t *res)
 			 (long long)json_integer_value(json_object_get(c, "base_n")),
 			 (long long)json_integer_value(json_object_get(c, "new_n")));
 		snprintf(verdict, sizeof(verdict), "%s", rs_str(c, "verdict"));
+		if (!json_object_get(c, "basis"))
+			snprintf(basis, sizeof(basis), "-"); /* nothing was tested */
 		if (!strcmp(rs_str(c, "basis"), "rounds")) {
 			fig = r;
 			if (json_object_get(r, "n"))
@@ -579,7 +824,7 @@ static void print_text(const json_t *res)
 			if (strcmp(rs_str(c, "verdict"), rs_str(c, "pooled_verdict")))
 				snprintf(verdict, sizeof(verdict), "%s (pooled: %s)",
 					 rs_str(c, "verdict"), rs_str(c, "pooled_verdict"));
-		} else {
+		} else if (json_object_get(c, "basis")) {
 			why = *rs_str(c, "basis_why") ? rs_str(c, "basis_why") : "not stated";
 			cnt = json_object_get(pooled, why);
 			json_object_set_new(pooled, why,
@@ -604,11 +849,16 @@ static void print_text(const json_t *res)
 		       bm, nm, sh, pct, ci, p, basis, verdict);
 	}
 	c = json_object_get(res, "counts");
-	printf("\n%lld regressed, %lld improved, %lld unchanged, %lld insufficient data\n",
+	printf("\n%lld regressed, %lld improved, %lld unchanged, %lld missing, %lld insufficient "
+	       "data, %lld not judged\n",
 	       (long long)json_integer_value(json_object_get(c, "regressed")),
 	       (long long)json_integer_value(json_object_get(c, "improved")),
 	       (long long)json_integer_value(json_object_get(c, "unchanged")),
-	       (long long)json_integer_value(json_object_get(c, "insufficient data")));
+	       (long long)json_integer_value(json_object_get(c, "missing")),
+	       (long long)json_integer_value(json_object_get(c, "insufficient data")),
+	       (long long)json_integer_value(json_object_get(c, "not judged")));
+	json_array_foreach(json_object_get(res, "cases"), i, c) if (*rs_str(c, "why"))
+		printf("%s: %s\n", rs_str(c, "verdict"), rs_str(c, "why"));
 	json_object_foreach(pooled, why, d)
 		printf("pooled (%lld case%s): %s\n", (long long)json_integer_value(d),
 		       json_integer_value(d) == 1 ? "" : "s", why);
@@ -641,6 +891,7 @@ int cmd_compare(int argc, char **argv)
 		{"alpha", required_argument, NULL, 'a'},
 		{"json", no_argument, NULL, 'j'},
 		{"cross-platform", no_argument, NULL, 'x'},
+		{"allow-insufficient", no_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -648,8 +899,8 @@ int cmd_compare(int argc, char **argv)
 	struct rs_run rb = {.run = NULL}, rn = {.run = NULL};
 	struct compare_side bs = {&rb, NULL}, ns = {&rn, NULL};
 	char bdir[2048], ndir[2048];
-	bool as_json = false;
-	json_t *res = NULL;
+	bool as_json = false, allow = false;
+	json_t *res = NULL, *cnt;
 	int opt, ret, code;
 
 	optind = 1;
@@ -675,6 +926,9 @@ int cmd_compare(int argc, char **argv)
 		case 'x':
 			o.cross_platform = true;
 			break;
+		case 'i':
+			allow = true;
+			break;
 		case 'h':
 			compare_usage(stdout);
 			return VPB_EXIT_OK;
@@ -696,14 +950,15 @@ int cmd_compare(int argc, char **argv)
 				: argv[optind + 1]);
 		return VPB_EXIT_USAGE;
 	}
-	if (rs_load(bdir, &rb) || rs_load(ndir, &rn) || !rb.summary || !rn.summary) {
-		vpb_err("compare: cannot compare without both summary.json files");
+	/* every problem with either run is named on stderr as it is found */
+	if (rs_load(bdir, &rb) || rs_load(ndir, &rn) || json_array_size(rb.problems) ||
+	    json_array_size(rn.problems)) {
 		code = VPB_EXIT_USAGE;
 		goto out;
 	}
 	ret = compare_runs(&bs, &ns, &o, &res);
 	if (ret < 0) {
-		code = ret == -EXDEV || ret == -ENOENT ? VPB_EXIT_USAGE : VPB_EXIT_FAIL;
+		code = ret == -ENOMEM ? VPB_EXIT_FAIL : VPB_EXIT_USAGE;
 		goto out;
 	}
 	if (as_json) {
@@ -713,6 +968,14 @@ int cmd_compare(int argc, char **argv)
 	} else {
 		print_text(res);
 	}
+	if (json_array_size(rb.problems) || json_array_size(rn.problems)) {
+		code = VPB_EXIT_USAGE; /* a file read while comparing was corrupt */
+		goto out;
+	}
+	cnt = json_object_get(res, "counts");
+	if (!allow)
+		ret += (int)(json_integer_value(json_object_get(cnt, "insufficient data")) +
+			     json_integer_value(json_object_get(cnt, "not judged")));
 	code = ret > 0 ? VPB_EXIT_FAIL : VPB_EXIT_OK;
 out:
 	json_decref(res);

@@ -7,10 +7,13 @@
  */
 #include "cmd.h"
 #include "common.h"
+#include "pcidev.h"
 #include "results.h"
 #include "resultset.h"
+#include "suite.h"
 #include "units.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -18,51 +21,110 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void qualify_usage(FILE *f)
 {
 	fprintf(f, "usage: vfio-pm-bench qualify --spec FILE RUN\n\n"
 		   "Checks the run directory RUN against the rules of FILE, one per line:\n"
 		   "  <suite>.<case>.<stat> <op> <value> [device=BDF] [variant=NAME] [point=tN]\n"
+		   "  clock: <clock>[,<clock>]      the clocks the run may be measured on\n"
 		   "  e.g. 'd3cold.exit.p99 <= 150ms', 'd3cold.exit.valid >= 29/30',\n"
+		   "       'd3cold.exit.entry.p99 <= 30ms', 'd3cold.entry.max <= 30ms' (every\n"
+		   "       case with an entry latency), 'clock: native',\n"
 		   "       'ioctl.get-info.overhead.median <= 80ns [variant=upstream]',\n"
 		   "       'ioctl.get-info.overhead.rounds.ci_hi <= 100ns [variant=upstream]',\n"
 		   "       'd3cold.exit.state == D3cold [device=0000:01:00.0]'\n"
-		   "(results/qualify-example.spec documents every metric). Prints PASS or FAIL\n"
-		   "per rule with the measured value, and writes a certificate (Markdown, HTML,\n"
-		   "JSON) into RUN/qualify/.\n\n"
-		   "Exit: 0 every rule passes, 1 a rule fails, 2 usage or spec error.\n");
+		   "(results/qualify-example.spec documents every metric). Suites, cases,\n"
+		   "statistics, states and values are checked before the run is read. A\n"
+		   "percentile needs enough valid samples (p90: 10, p99: 100, p999: 1000) or\n"
+		   "its rule fails saying so. Only a run whose run.json status is 'complete'\n"
+		   "is certified. Prints PASS or FAIL per rule with the measured value and\n"
+		   "the run's clock, and writes a certificate (Markdown, HTML, JSON) into\n"
+		   "RUN/qualify/<spec name>-<hash of the spec>.*; an existing one is kept.\n\n"
+		   "Exit: 0 every rule passes, 1 a rule fails or the run is not complete,\n"
+		   "2 usage, spec error, or a run that cannot be read (missing, corrupt or\n"
+		   "wrongly typed files, an unknown schema_version).\n");
 }
 
 /* The statistics a rule can name, and how its value is read. */
 enum kind { K_TIME, K_COUNT, K_RATIO, K_STATE, K_PCT, K_PLAIN };
+
+/* The unit a measured value of each kind is stored in. */
+static const char *const kind_unit[] = {
+	[K_TIME] = "ns",     [K_COUNT] = "samples", [K_RATIO] = "samples",
+	[K_STATE] = "state", [K_PCT] = "%",	    [K_PLAIN] = "",
+};
 
 static const struct stat_def {
 	const char *name;
 	bool overhead;	 /* from vs_reference */
 	const char *key; /* a member, or a dotted path of members */
 	enum kind kind;
+	unsigned int min_n; /* valid samples a percentile needs */
 } stat_defs[] = {
-	{"median", false, "median", K_TIME},
-	{"p90", false, "p90", K_TIME},
-	{"p99", false, "p99", K_TIME},
-	{"p999", false, "p999", K_TIME},
-	{"min", false, "min", K_TIME},
-	{"max", false, "max", K_TIME},
-	{"mean", false, "mean", K_TIME},
-	{"stddev", false, "stddev", K_TIME},
-	{"median_ci_hi", false, "median_ci95", K_TIME},
-	{"n", false, "n", K_COUNT},
-	{"valid", false, "valid", K_RATIO},
-	{"total", false, "total", K_COUNT},
-	{"state", false, NULL, K_STATE},
-	{"median", true, "hl_shift", K_TIME},
-	{"ci_hi", true, "hl_ci95", K_TIME},
-	{"percent", true, "percent_of_reference", K_PCT},
-	{"p", true, "mann_whitney.p", K_PLAIN},
-	{"rounds.median", true, "rounds.median_diff", K_TIME},
-	{"rounds.ci_hi", true, "rounds.ci", K_TIME},
+	{"median", false, "median", K_TIME, 0},
+	{"p90", false, "p90", K_TIME, 10},
+	{"p99", false, "p99", K_TIME, 100},
+	{"p999", false, "p999", K_TIME, 1000},
+	{"min", false, "min", K_TIME, 0},
+	{"max", false, "max", K_TIME, 0},
+	{"mean", false, "mean", K_TIME, 0},
+	{"stddev", false, "stddev", K_TIME, 0},
+	{"median_ci_hi", false, "median_ci95", K_TIME, 0},
+	{"n", false, "n", K_COUNT, 0},
+	{"valid", false, "valid", K_RATIO, 0},
+	{"total", false, "total", K_COUNT, 0},
+	{"state", false, NULL, K_STATE, 0},
+	{"entry.median", false, "entry.median", K_TIME, 0},
+	{"entry.p90", false, "entry.p90", K_TIME, 10},
+	{"entry.p99", false, "entry.p99", K_TIME, 100},
+	{"entry.p999", false, "entry.p999", K_TIME, 1000},
+	{"entry.min", false, "entry.min", K_TIME, 0},
+	{"entry.max", false, "entry.max", K_TIME, 0},
+	{"entry.mean", false, "entry.mean", K_TIME, 0},
+	{"entry.stddev", false, "entry.stddev", K_TIME, 0},
+	{"entry.n", false, "entry.n", K_COUNT, 0},
+	{"median", true, "hl_shift", K_TIME, 0},
+	{"ci_hi", true, "hl_ci95", K_TIME, 0},
+	{"percent", true, "percent_of_reference", K_PCT, 0},
+	{"p", true, "mann_whitney.p", K_PLAIN, 0},
+	{"rounds.median", true, "rounds.median_diff", K_TIME, 0},
+	{"rounds.ci_hi", true, "rounds.ci", K_TIME, 0},
 };
+
+static const char *const states[] = {"D0", "D1", "D2", "D3hot", "D3cold", NULL};
+static const char *const clocks[] = {"native", "host", "icount", NULL};
+
+static bool in_set(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcmp(s, *set))
+			return true;
+	return false;
+}
+
+/* What a clock label means for the figures measured under it. */
+static const char *clock_caveat(const char *label)
+{
+	if (!strcmp(label, "native"))
+		return "wall time on the machine itself";
+	if (!strcmp(label, "host"))
+		return "emulated: QEMU TCG on the host clock, not the hardware's time";
+	if (!strcmp(label, "icount"))
+		return "instruction-time: QEMU -icount, one ns per guest instruction, not wall "
+		       "time";
+	return "unknown clock: the run does not say how its time advanced";
+}
+
+/* A case with an entry latency: a cycle case with an entry_ms column. */
+static bool has_entry(const struct vpb_case *c)
+{
+	for (size_t e = 0; c->cycle && c->extra[e]; e++)
+		if (!strcmp(c->extra[e], "entry_ms"))
+			return true;
+	return false;
+}
 
 static const char *const ops[] = {"<=", ">=", "==", "!=", "<", ">"};
 
@@ -77,8 +139,9 @@ static const struct stat_def *find_stat(const char *name, bool overhead)
 /* Parse one rule; on error fill @why. */
 static json_t *parse_rule(char *line, char *why, size_t len)
 {
-	char *save = NULL, *metric, *op, *value, *tok, *dot1, *dot2, *stat;
-	bool overhead = false;
+	char *save = NULL, *metric, *op, *value, *tok, *dot1, *dot2, *stat, entry_stat[64];
+	bool overhead = false, any_case = false;
+	const struct vpb_suite *su;
 	const struct stat_def *sd;
 	json_t *rule, *sel;
 	size_t i;
@@ -105,7 +168,26 @@ static json_t *parse_rule(char *line, char *why, size_t len)
 			 metric);
 		return NULL;
 	}
+	*dot1 = '\0';
+	su = vpb_suite_find(metric);
+	if (!su) {
+		snprintf(why, len, "unknown suite '%s' (see 'vfio-pm-bench list')", metric);
+		return NULL;
+	}
+	*dot2 = '\0';
+	for (i = 0; i < su->ncases && strcmp(su->cases[i].name, dot1 + 1); i++)
+		;
 	stat = dot2 + 1;
+	if (i == su->ncases && !strcmp(dot1 + 1, "entry")) {
+		/* <suite>.entry.<stat>: the entry latency of every case that has one */
+		snprintf(entry_stat, sizeof(entry_stat), "entry.%s", stat);
+		stat = entry_stat;
+		any_case = true;
+	} else if (i == su->ncases) {
+		snprintf(why, len, "unknown case '%s' of suite %s (see 'vfio-pm-bench list')",
+			 dot1 + 1, su->name);
+		return NULL;
+	}
 	if (!strncmp(stat, "overhead.", 9)) {
 		overhead = true;
 		stat += 9;
@@ -116,9 +198,23 @@ static json_t *parse_rule(char *line, char *why, size_t len)
 			 overhead ? "overhead." : "", stat);
 		return NULL;
 	}
-	rule = json_pack("{s:s#, s:s#, s:s, s:b, s:s}", "suite", metric, (int)(dot1 - metric),
-			 "case", dot1 + 1, (int)(dot2 - dot1 - 1), "stat", sd->name, "overhead",
-			 overhead, "op", op);
+	if (!strncmp(sd->name, "entry.", 6)) {
+		bool any = false;
+
+		for (size_t k = 0; k < su->ncases; k++)
+			if ((any_case || !strcmp(su->cases[k].name, dot1 + 1)) &&
+			    has_entry(&su->cases[k]))
+				any = true;
+		if (!any) {
+			snprintf(why, len, "%s.%s has no entry latency (cycle cases only)",
+				 su->name, any_case ? "*" : dot1 + 1);
+			return NULL;
+		}
+	}
+	rule = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "suite", su->name, "case",
+			 any_case ? "*" : dot1 + 1, "stat", sd->name, "overhead", overhead, "op",
+			 op, "unit", kind_unit[sd->kind]);
+	*dot1 = *dot2 = '.';
 	if (!rule) {
 		snprintf(why, len, "out of memory");
 		return NULL;
@@ -130,6 +226,10 @@ static json_t *parse_rule(char *line, char *why, size_t len)
 			snprintf(why, len, "state takes == or !=, not '%s'", op);
 			goto bad;
 		}
+		if (!in_set(value, states)) {
+			snprintf(why, len, "unknown state '%s' (D0, D1, D2, D3hot, D3cold)", value);
+			goto bad;
+		}
 		json_object_set_new(rule, "value", json_string(value));
 	} else {
 		double v = NAN, num, den;
@@ -139,14 +239,23 @@ static json_t *parse_rule(char *line, char *why, size_t len)
 		if (sd->kind == K_RATIO && slash) {
 			*slash = '\0';
 			if (units_parse_double(value, &num) ||
-			    units_parse_double(slash + 1, &den) || den <= 0 || num < 0) {
+			    units_parse_double(slash + 1, &den) || den <= 0 || num < 0 ||
+			    num != floor(num) || den != floor(den)) {
 				*slash = '/';
 				snprintf(why, len, "value '%s': expected a count or a ratio N/M",
 					 value);
 				goto bad;
 			}
 			*slash = '/';
+			if (num > den) {
+				snprintf(why, len,
+					 "value '%s': a ratio of valid samples to samples is at "
+					 "most 1",
+					 value);
+				goto bad;
+			}
 			json_object_set_new(rule, "ratio", json_true());
+			json_object_set_new(rule, "unit", json_string("ratio"));
 			v = num / den;
 		} else if (sd->kind == K_TIME) {
 			bool neg = value[0] == '-';
@@ -158,6 +267,12 @@ static json_t *parse_rule(char *line, char *why, size_t len)
 					 value);
 				goto bad;
 			}
+			/* a shift can be negative, a latency cannot */
+			if (neg && !sd->overhead) {
+				snprintf(why, len, "value '%s': a %s is never negative", value,
+					 sd->name);
+				goto bad;
+			}
 			v = neg ? -(double)ns : (double)ns;
 		} else {
 			size_t l = strlen(value);
@@ -166,6 +281,16 @@ static json_t *parse_rule(char *line, char *why, size_t len)
 				value[l - 1] = '\0';
 			if (units_parse_double(value, &v)) {
 				snprintf(why, len, "value '%s': expected a number", value);
+				goto bad;
+			}
+			if ((sd->kind == K_COUNT || sd->kind == K_RATIO) &&
+			    (v < 0 || v != floor(v))) {
+				snprintf(why, len, "value '%s': expected a count (an integer >= 0)",
+					 value);
+				goto bad;
+			}
+			if (sd->kind == K_PLAIN && (v < 0 || v > 1)) {
+				snprintf(why, len, "value '%s': a p-value is in [0, 1]", value);
 				goto bad;
 			}
 		}
@@ -192,12 +317,55 @@ static json_t *parse_rule(char *line, char *why, size_t len)
 			goto bad;
 		}
 		*eq = '\0';
+		if (!strcmp(tok, "device")) {
+			char bdf[16];
+
+			if (pcidev_normalize_bdf(eq + 1, bdf, sizeof(bdf))) {
+				snprintf(why, len, "device=%s: not a PCI address (DDDD:BB:DD.F)",
+					 eq + 1);
+				goto bad;
+			}
+			json_object_set_new(sel, tok, json_string(bdf));
+			continue;
+		}
+		if (!strcmp(tok, "point") &&
+		    (eq[1] != 't' || !eq[2] || strspn(eq + 2, "0123456789") != strlen(eq + 2))) {
+			snprintf(why, len, "point=%s: expected t<threads>, e.g. t4", eq + 1);
+			goto bad;
+		}
 		json_object_set_new(sel, tok, json_string(eq + 1));
 	}
 	return rule;
 bad:
 	json_decref(rule);
 	return NULL;
+}
+
+/* "clock: LABEL[,LABEL]...": the clocks a run may have been measured on. */
+static json_t *parse_clock(char *list, char *why, size_t len)
+{
+	json_t *rule = json_pack("{s:s, s:[]}", "metric", "clock", "clock"), *allowed;
+	char *save = NULL, *tok;
+
+	if (!rule) {
+		snprintf(why, len, "out of memory");
+		return NULL;
+	}
+	allowed = json_object_get(rule, "clock");
+	for (tok = strtok_r(list, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		if (!in_set(tok, clocks)) {
+			snprintf(why, len, "clock: unknown clock '%s' (native, host, icount)", tok);
+			json_decref(rule);
+			return NULL;
+		}
+		json_array_append_new(allowed, json_string(tok));
+	}
+	if (!json_array_size(allowed)) {
+		snprintf(why, len, "expected 'clock: <clock>[,<clock>]' (native, host, icount)");
+		json_decref(rule);
+		return NULL;
+	}
+	return rule;
 }
 
 int qualify_parse(const char *path, json_t **lines)
@@ -238,7 +406,10 @@ int qualify_parse(const char *path, json_t **lines)
 		snprintf(text, sizeof(text), "%s", p);
 		/* JSON strings are UTF-8, and so are the rule's parts then */
 		jtext = json_string(text);
-		rule = jtext ? parse_rule(p, why, sizeof(why)) : NULL;
+		if (jtext && !strncmp(p, "clock:", 6))
+			rule = parse_clock(p + 6, why, sizeof(why));
+		else
+			rule = jtext ? parse_rule(p, why, sizeof(why)) : NULL;
 		if (!rule) {
 			vpb_err("%s:%u: %s", path, lineno, jtext ? why : "not UTF-8 text");
 			json_decref(jtext);
@@ -300,8 +471,13 @@ static json_t *get_path(json_t *o, const char *path, json_t **parent)
 	return json_object_get(o, path);
 }
 
-/* Judge one (case, variant): fills measured text and returns pass. */
-static bool judge(const json_t *rule, const json_t *c, const char *variant, char *meas, size_t len)
+/*
+ * Judge one (case, variant): the measured value into @res ("value", a
+ * number in "unit", or a state; null when there is none), its text into
+ * @meas, and return whether it passes.
+ */
+static bool judge(const json_t *rule, const json_t *c, const char *variant, json_t *res, char *meas,
+		  size_t len)
 {
 	const struct stat_def *sd =
 		find_stat(rs_str(rule, "stat"), json_is_true(json_object_get(rule, "overhead")));
@@ -309,6 +485,8 @@ static bool judge(const json_t *rule, const json_t *c, const char *variant, char
 	json_t *vj = json_object_get(json_object_get(c, "variants"), variant), *src, *x, *parent;
 	double m = NAN;
 
+	json_object_set_new(res, "value", json_null());
+	json_object_set_new(res, "unit", json_string(kind_unit[sd->kind]));
 	if (sd->kind == K_STATE) {
 		const char *key, *want = rs_str(rule, "value");
 		json_t *cnt;
@@ -335,6 +513,7 @@ static bool judge(const json_t *rule, const json_t *c, const char *variant, char
 			snprintf(meas, len, "no valid sample");
 			return false;
 		}
+		json_object_set_new(res, "value", json_string(meas));
 		return !strcmp(op, "==") ? has_want && !other : !has_want;
 	}
 	src = sd->overhead ? json_object_get(json_object_get(c, "vs_reference"), variant) : vj;
@@ -351,22 +530,48 @@ static bool judge(const json_t *rule, const json_t *c, const char *variant, char
 			return false;
 		}
 		snprintf(meas, len, "%.0f/%.0f", m, tot);
-		if (json_is_true(json_object_get(rule, "ratio")))
+		if (json_is_true(json_object_get(rule, "ratio"))) {
 			m = tot > 0 ? m / tot : 0;
+			json_object_set_new(res, "unit", json_string("ratio"));
+		}
+		json_object_set_new(res, "value", json_real(m));
 		return cmp(m, op, rs_num(rule, "value"));
+	}
+	if (sd->min_n && !isnan(m)) {
+		/* a percentile of too few samples is the maximum, or noise */
+		double n = rs_num(parent, "n");
+
+		if (isnan(n))
+			n = rs_num(parent, "valid");
+		if (isnan(n) || n < sd->min_n) {
+			snprintf(meas, len,
+				 "too few samples: a %s needs %u or more valid, %s has %.0f",
+				 sd->name + (strncmp(sd->name, "entry.", 6) ? 0 : 6), sd->min_n,
+				 variant, isnan(n) ? 0.0 : n);
+			return false;
+		}
 	}
 	if (isnan(m)) {
 		/* a round-level figure says why it is missing (too few rounds) */
-		if (*rs_str(parent, "why"))
+		if (*rs_str(parent, "why") && json_object_get(parent, "n") && sd->overhead)
 			snprintf(meas, len, "no data: %lld rounds; %s",
 				 (long long)json_integer_value(json_object_get(parent, "n")),
 				 rs_str(parent, "why"));
-		else if (src && !parent)
+		else if (*rs_str(parent, "why"))
+			snprintf(meas, len, "no data: %s", rs_str(parent, "why"));
+		else if (*rs_str(vj, "why"))
+			snprintf(meas, len, "no data: %s", rs_str(vj, "why"));
+		else if (src && !parent && sd->overhead)
 			snprintf(meas, len, "no data: no round-level figure in this run's summary");
+		else if (src && !parent)
+			snprintf(meas, len,
+				 "no data: no entry latency in this run's summary (a run from "
+				 "before summary.json stored it)");
 		else
 			snprintf(meas, len, "no data");
 		return false;
 	}
+	json_object_set_new(res, "value", json_real(m));
 	if (sd->kind == K_TIME)
 		units_format_ns(m, meas, len);
 	else if (sd->kind == K_PCT)
@@ -374,6 +579,39 @@ static bool judge(const json_t *rule, const json_t *c, const char *variant, char
 	else
 		snprintf(meas, len, "%g", m);
 	return cmp(m, op, rs_num(rule, "value"));
+}
+
+/* The rule names this case: by name, or "*" for every case with an entry latency. */
+static bool case_match(const json_t *rule, const json_t *c)
+{
+	const struct vpb_suite *su = vpb_suite_find(rs_str(c, "suite"));
+
+	if (strcmp(rs_str(c, "suite"), rs_str(rule, "suite")))
+		return false;
+	if (strcmp(rs_str(rule, "case"), "*"))
+		return !strcmp(rs_str(c, "case"), rs_str(rule, "case"));
+	for (size_t k = 0; su && k < su->ncases; k++)
+		if (!strcmp(su->cases[k].name, rs_str(c, "case")))
+			return has_entry(&su->cases[k]);
+	return false;
+}
+
+/* "clock: ..." : the run's clock must be one of those listed. */
+static json_t *judge_clock(const struct rs_run *r, const json_t *rule, bool *pass)
+{
+	const char *label = r->clock_label[0] ? r->clock_label : "unknown";
+	json_t *x;
+	size_t i;
+
+	*pass = false;
+	json_array_foreach(json_object_get(rule, "clock"), i, x)
+	{
+		if (!strcmp(json_string_value(x), label))
+			*pass = true;
+	}
+	return json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:b}]", "device", "", "variant", "",
+			 "point", "", "value", label, "unit", "clock", "measured", label, "pass",
+			 *pass);
 }
 
 int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out)
@@ -390,34 +628,39 @@ int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out)
 		bool pass = true;
 		size_t k;
 
-		json_array_foreach(json_object_get(r->summary, "cases"), k, c)
-		{
-			const char *v;
-			json_t *d;
-
-			if (strcmp(rs_str(c, "suite"), rs_str(rule, "suite")) ||
-			    strcmp(rs_str(c, "case"), rs_str(rule, "case")) ||
-			    !sel_match(sel, "device", rs_str(c, "device")) ||
-			    !sel_match(sel, "point", rs_str(c, "point")))
-				continue;
-			json_object_foreach(json_object_get(c, "variants"), v, d)
+		if (!strcmp(rs_str(rule, "metric"), "clock")) {
+			json_decref(res);
+			res = judge_clock(r, rule, &pass);
+		} else
+			json_array_foreach(json_object_get(r->summary, "cases"), k, c)
 			{
-				char meas[128];
-				bool ok;
+				const char *v;
+				json_t *d;
 
-				if (!sel_match(sel, "variant", v))
+				if (!case_match(rule, c) ||
+				    !sel_match(sel, "device", rs_str(c, "device")) ||
+				    !sel_match(sel, "point", rs_str(c, "point")))
 					continue;
-				if (overhead && !strcmp(v, rs_str(c, "reference")))
-					continue;
-				ok = judge(rule, c, v, meas, sizeof(meas));
-				pass = pass && ok;
-				json_array_append_new(res, json_pack("{s:s, s:s, s:s, s:s, s:b}",
-								     "device", rs_str(c, "device"),
-								     "variant", v, "point",
-								     rs_str(c, "point"), "measured",
-								     meas, "pass", ok));
+				json_object_foreach(json_object_get(c, "variants"), v, d)
+				{
+					char meas[192];
+					json_t *one;
+					bool ok;
+
+					if (!sel_match(sel, "variant", v))
+						continue;
+					if (overhead && !strcmp(v, rs_str(c, "reference")))
+						continue;
+					one = json_pack("{s:s, s:s, s:s}", "device",
+							rs_str(c, "device"), "variant", v, "point",
+							rs_str(c, "point"));
+					ok = judge(rule, c, v, one, meas, sizeof(meas));
+					pass = pass && ok;
+					json_object_set_new(one, "measured", json_string(meas));
+					json_object_set_new(one, "pass", json_boolean(ok));
+					json_array_append_new(res, one);
+				}
 			}
-		}
 		if (!json_array_size(res))
 			pass = false; /* nothing measured is not a pass */
 		all = all && pass;
@@ -425,8 +668,9 @@ int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out)
 		json_object_set_new(copy, "pass", json_boolean(pass));
 		json_array_append_new(rules, copy);
 	}
-	*out = json_pack("{s:i, s:s, s:s, s:s, s:s, s:o}", "schema_version", 1, "run_id", r->id,
-			 "platform", r->platform, "clock_label", r->clock_label, "verdict",
+	*out = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o}", "schema_version", 2, "run_id",
+			 r->id, "platform", r->platform, "clock_label", r->clock_label,
+			 "clock_note", clock_caveat(r->clock_label), "verdict",
 			 all ? "PASS" : "FAIL", "rules", rules);
 	if (!*out)
 		return -ENOMEM;
@@ -443,10 +687,47 @@ static const char *selection_text(const json_t *rule, const json_t *res, char *b
 	return buf;
 }
 
+/*
+ * The name of the certificate of @spec: its file name without ".spec", and
+ * the FNV-1a hash of its bytes, so that each spec (and each version of it)
+ * has its own certificate in a run. Return: 0; -errno when unreadable.
+ */
+static int cert_name(const char *spec, char *name, size_t len)
+{
+	const char *base = strrchr(spec, '/');
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t l, i;
+	FILE *f = fopen(spec, "r");
+	int ch;
+
+	if (!f)
+		return -errno;
+	while ((ch = getc(f)) != EOF)
+		h = (h ^ (unsigned char)ch) * 0x100000001b3ull;
+	fclose(f);
+	base = base ? base + 1 : spec;
+	l = strlen(base);
+	if (l > 5 && !strcmp(base + l - 5, ".spec"))
+		l -= 5;
+	if (l > 64)
+		l = 64;
+	snprintf(name, len, "%.*s-%012llx", (int)l, base,
+		 (unsigned long long)(h & 0xffffffffffffull));
+	for (i = 0; name[i]; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+			name[i] = '_';
+	return 0;
+}
+
+/*
+ * Write RUN/qualify/<spec>-<hash>.{json,md,html}. Return: 0 written; 1
+ * kept: this spec's certificate of this run exists and is not overwritten
+ * (@path_md names it); -errno.
+ */
 static int write_certificate(struct rs_run *r, const char *spec, const json_t *q, char *path_md,
 			     size_t len)
 {
-	char dir[2300], path[2400], now[32], sel[160];
+	char dir[2300], path[2600], now[32], sel[160], name[128];
 	json_t *flat = json_object(), *rule, *res;
 	const char *key;
 	struct results_file rf;
@@ -460,9 +741,17 @@ static int write_certificate(struct rs_run *r, const char *spec, const json_t *q
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	rs_flatten(json_object_get(r->run, "platform_identity"), "", flat);
 	snprintf(dir, sizeof(dir), "%s/qualify", r->dir);
-	ret = results_mkdirs(dir);
+	ret = cert_name(spec, name, sizeof(name));
+	if (!ret)
+		ret = results_mkdirs(dir);
 	if (ret)
 		goto out;
+	snprintf(path_md, len, "%s/%s.md", dir, name);
+	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+	if (!access(path, F_OK)) {
+		ret = 1;
+		goto out;
+	}
 	json_t *cert = json_deep_copy(q);
 
 	json_object_set_new(cert, "spec", json_string(spec));
@@ -471,23 +760,31 @@ static int write_certificate(struct rs_run *r, const char *spec, const json_t *q
 			    json_string(rs_str(r->run, "harness_revision")));
 	json_object_set_new(cert, "platform_identity",
 			    json_incref(json_object_get(r->run, "platform_identity")));
-	snprintf(path, sizeof(path), "%s/certificate.json", dir);
-	ret = results_write_json(path, cert);
+	ret = results_open_new(&rf, path);
+	if (!ret) {
+		if (json_dumpf(cert, rf.f,
+			       JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) ||
+		    fputc('\n', rf.f) == EOF) {
+			results_abort(&rf);
+			ret = -EIO;
+		} else {
+			ret = results_commit(&rf);
+		}
+	}
 	json_decref(cert);
 	if (ret)
 		goto out;
 
 	/* Markdown */
-	snprintf(path_md, len, "%s/certificate.md", dir);
-	ret = results_open(&rf, path_md);
+	ret = results_open_new(&rf, path_md);
 	if (ret)
 		goto out;
 	fprintf(rf.f, "# vfio-pm-bench qualification: %s\n\n", rs_str(q, "verdict"));
 	fprintf(rf.f,
-		"| | |\n|---|---|\n| run | %s |\n| platform | %s |\n| clock | %s |\n"
+		"| | |\n|---|---|\n| run | %s |\n| platform | %s |\n| clock | %s: %s |\n"
 		"| harness | %s |\n| spec | %s |\n| date | %s |\n\n",
 		r->id, r->platform, r->clock_label[0] ? r->clock_label : "unknown",
-		rs_str(r->run, "harness_revision"), spec, now);
+		clock_caveat(r->clock_label), rs_str(r->run, "harness_revision"), spec, now);
 	fprintf(rf.f, "## Rules\n\n| line | rule | selection | measured | result |\n"
 		      "|---|---|---|---|---|\n");
 	json_array_foreach(json_object_get(q, "rules"), i, rule)
@@ -516,8 +813,8 @@ static int write_certificate(struct rs_run *r, const char *spec, const json_t *q
 		goto out;
 
 	/* HTML */
-	snprintf(path, sizeof(path), "%s/certificate.html", dir);
-	ret = results_open(&rf, path);
+	snprintf(path, sizeof(path), "%s/%s.html", dir, name);
+	ret = results_open_new(&rf, path);
 	if (ret)
 		goto out;
 	fprintf(rf.f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>"
@@ -526,12 +823,13 @@ static int write_certificate(struct rs_run *r, const char *spec, const json_t *q
 		      "padding:2px 6px}.PASS{color:#070}.FAIL{color:#b00}</style></head><body>\n");
 	fprintf(rf.f, "<h1>Qualification: <span class=\"%s\">%s</span></h1>\n<table>\n",
 		rs_str(q, "verdict"), rs_str(q, "verdict"));
-	const char *meta[][2] = {{"run", r->id},
-				 {"platform", r->platform},
-				 {"clock", r->clock_label[0] ? r->clock_label : "unknown"},
-				 {"harness", rs_str(r->run, "harness_revision")},
-				 {"spec", spec},
-				 {"date", now}};
+	char clk[200];
+
+	snprintf(clk, sizeof(clk), "%s: %s", r->clock_label[0] ? r->clock_label : "unknown",
+		 clock_caveat(r->clock_label));
+	const char *meta[][2] = {{"run", r->id}, {"platform", r->platform},
+				 {"clock", clk}, {"harness", rs_str(r->run, "harness_revision")},
+				 {"spec", spec}, {"date", now}};
 	for (i = 0; i < ARRAY_SIZE(meta); i++) {
 		fprintf(rf.f, "<tr><th>%s</th><td>", meta[i][0]);
 		rs_html_puts(rf.f, meta[i][1]);
@@ -585,7 +883,7 @@ int cmd_qualify(int argc, char **argv)
 	const char *spec = NULL;
 	struct rs_run r = {.run = NULL};
 	json_t *lines = NULL, *q = NULL, *rule, *res;
-	char md[2400];
+	char md[2600];
 	size_t i, k;
 	int opt, ret, code;
 
@@ -610,9 +908,15 @@ int cmd_qualify(int argc, char **argv)
 	}
 	if (qualify_parse(spec, &lines))
 		return VPB_EXIT_USAGE;
-	if (rs_load(argv[optind], &r) || !r.summary) {
-		vpb_err("qualify: %s: cannot qualify without summary.json", argv[optind]);
+	/* every problem with the run is named on stderr as it is found */
+	if (rs_load(argv[optind], &r) || json_array_size(r.problems)) {
 		code = VPB_EXIT_USAGE;
+		goto out;
+	}
+	if (strcmp(rs_str(r.run, "status"), "complete")) {
+		vpb_err("qualify: %s: run.json status is '%s', not 'complete': not certifying it",
+			r.dir, rs_str(r.run, "status"));
+		code = VPB_EXIT_FAIL;
 		goto out;
 	}
 	ret = qualify_eval(&r, lines, &q);
@@ -620,8 +924,8 @@ int cmd_qualify(int argc, char **argv)
 		code = VPB_EXIT_FAIL;
 		goto out;
 	}
-	printf("qualify %s (platform %s, clock %s) against %s\n", r.id, r.platform,
-	       r.clock_label[0] ? r.clock_label : "unknown", spec);
+	printf("qualify %s (platform %s) against %s\nclock %s: %s\n", r.id, r.platform, spec,
+	       r.clock_label[0] ? r.clock_label : "unknown", clock_caveat(r.clock_label));
 	json_array_foreach(json_object_get(q, "rules"), i, rule)
 	{
 		if (!json_array_size(json_object_get(rule, "results")))
@@ -632,18 +936,26 @@ int cmd_qualify(int argc, char **argv)
 		{
 			char sel[160];
 
-			printf("%s  %s:%lld: %s: %s (%s)\n",
+			selection_text(rule, res, sel, sizeof(sel));
+			printf("%s  %s:%lld: %s: %s%s%s%s\n",
 			       json_is_true(json_object_get(res, "pass")) ? "PASS" : "FAIL", spec,
 			       (long long)json_integer_value(json_object_get(rule, "line")),
-			       rs_str(rule, "text"), rs_str(res, "measured"),
-			       selection_text(rule, res, sel, sizeof(sel)));
+			       rs_str(rule, "text"), rs_str(res, "measured"), sel[0] ? " (" : "",
+			       sel, sel[0] ? ")" : "");
 		}
 	}
-	if (write_certificate(&r, spec, q, md, sizeof(md))) {
+	switch (write_certificate(&r, spec, q, md, sizeof(md))) {
+	case 0:
+		printf("%s (certificate: %s)\n", rs_str(q, "verdict"), md);
+		break;
+	case 1:
+		printf("%s (this spec's certificate of this run exists and is kept: %s)\n",
+		       rs_str(q, "verdict"), md);
+		break;
+	default:
 		code = VPB_EXIT_FAIL;
 		goto out;
 	}
-	printf("%s (certificate: %s)\n", rs_str(q, "verdict"), md);
 	code = ret ? VPB_EXIT_FAIL : VPB_EXIT_OK;
 out:
 	json_decref(q);

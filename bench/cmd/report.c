@@ -1073,6 +1073,35 @@ out:
 
 /* ---- summary.md (LKP style) ------------------------------------------- */
 
+/* Entry latency of the cycle cases (summary.json variants.<v>.entry). */
+static void md_entry(FILE *f, const json_t *summary)
+{
+	bool head = false;
+	json_t *c, *d;
+	const char *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(summary, "cases"), i, c)
+	{
+		json_object_foreach(json_object_get(c, "variants"), v, d)
+		{
+			json_t *e = json_object_get(d, "entry");
+			char stem[400];
+
+			if (!e || isnan(rs_num(e, "median")))
+				continue;
+			if (!head)
+				fprintf(f, "\nentry latency (ms, from the low-power request to the "
+					   "state reached), valid cycles:\n");
+			head = true;
+			rs_case_stem(c, stem, sizeof(stem));
+			fprintf(f, "%-32s %-12s median %10.4g  p90 %10.4g  max %10.4g  n=%.0f\n",
+				stem, v, rs_num(e, "median") / 1e6, rs_num(e, "p90") / 1e6,
+				rs_num(e, "max") / 1e6, rs_num(e, "n"));
+		}
+	}
+}
+
 static int write_md(struct report *rp)
 {
 	char path[4096];
@@ -1150,6 +1179,7 @@ static int write_md(struct report *rp)
 		fprintf(f, "\n(no variant to compare with the reference %s in this run)\n",
 			rp->r.reference);
 	json_decref(vars);
+	md_entry(f, rp->r.summary);
 	return results_commit(&rf);
 }
 

@@ -6,6 +6,7 @@
 #include "common.h"
 #include "opts.h"
 #include "pcidev.h"
+#include "pmu.h"
 #include "runner.h"
 #include "suite.h"
 #include "units.h"
@@ -15,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void run_usage(FILE *f)
 {
@@ -31,7 +34,7 @@ static void run_usage(FILE *f)
 		"\n"
 		"What to run:\n"
 		"  -s, --suite LIST       suites, comma-separated (see 'vfio-pm-bench list')\n"
-		"  -c, --case LIST        only these cases (NAME or SUITE.NAME)\n"
+		"  -c, --case LIST        only these cases (NAME or SUITE.NAME of a suite given)\n"
 		"  -d, --device BDF       a device bound to vfio-pci (repeatable; default:\n"
 		"                         $VFIO_PM_BENCH_DEVICE). No other device is touched.\n"
 		"      --variant NAME=DIR load the vfio modules in DIR (kernel/build.sh output)\n"
@@ -42,16 +45,20 @@ static void run_usage(FILE *f)
 		"      --reference NAME   the variant others are compared with (default %s)\n"
 		"      --iommu MODE       auto, type1, noiommu, iommufd (default %s)\n"
 		"Sampling:\n"
-		"  -r, --rounds N         rounds over all variants (default %u); round r starts\n"
-		"                         at variant r (rotation), so each takes each place\n"
+		"  -r, --rounds N         rounds over all variants (default %u, %u with\n"
+		"                         --clock-label icount, whose figures repeat: compare\n"
+		"                         judges a drifting clock only by rounds); round r\n"
+		"                         starts at variant r, so each takes each place\n"
 		"  -n, --samples N        samples per case, variant and round (default %llu)\n"
 		"  -b, --batch N          operations per timed batch for loop cases (default %u)\n"
 		"      --warmup DUR       warm-up per case, e.g. 50ms (default 50ms)\n"
 		"      --clock C          auto, tsc, mono (default auto: invariant TSC if any)\n"
 		"      --clock-label L    how time advances: native, host, icount (recorded)\n"
 		"      --cpu N            pin the measuring thread to OS cpu N (hwloc)\n"
-		"      --events LIST      libpfm4 event names (default cycles,instructions,\n"
-		"                         else perf::task-clock,perf::context-switches)\n"
+		"      --events LIST      libpfm4 event names, each one libpfm4 can encode\n"
+		"                         (default cycles,instructions, else\n"
+		"                         perf::task-clock,perf::context-switches); where\n"
+		"                         they cannot be opened the run records why\n"
 		"      --no-counters      no hardware or software counters\n"
 		"      --seed N           bootstrap seed (default %llu)\n"
 		"d3cold suite:\n"
@@ -73,12 +80,15 @@ static void run_usage(FILE *f)
 		"Output:\n"
 		"      --results DIR      results root (default %s)\n"
 		"      --platform-id ID   platform slug instead of the derived one\n"
-		"      --run-id ID        run id instead of <UTC time>-<suite>\n"
+		"      --run-id ID        run id instead of <UTC time>-<suite>[-N] (a default\n"
+		"                         id takes -2, -3... when taken; a given one must\n"
+		"                         be new)\n"
 		"      --keep-samples     also write every sample of loop cases\n"
 		"  -q, --quiet            no progress lines\n"
 		"  -h, --help             this text\n",
-		d.reference, d.iommu, d.rounds, (unsigned long long)d.samples, d.batch,
-		(unsigned long long)d.seed, d.cycles, d.placement, d.results);
+		d.reference, d.iommu, opts_rounds("native"), opts_rounds("icount"),
+		(unsigned long long)d.samples, d.batch, (unsigned long long)d.seed, d.cycles,
+		d.placement, d.results);
 }
 
 enum {
@@ -193,6 +203,70 @@ static bool one_of(const char *s, const char *const *set)
 		if (!strcmp(s, *set))
 			return true;
 	return false;
+}
+
+/* A --case names a case of a selected suite: NAME or SUITE.NAME. */
+static bool case_known(const struct vpb_opts *o, const char *name)
+{
+	for (unsigned int i = 0; i < o->nsuites; i++) {
+		const struct vpb_suite *su = vpb_suite_find(o->suites[i]);
+		size_t l = strlen(su->name);
+
+		for (size_t k = 0; k < su->ncases; k++)
+			if (!strcmp(name, su->cases[k].name) ||
+			    (!strncmp(name, su->name, l) && name[l] == '.' &&
+			     !strcmp(name + l + 1, su->cases[k].name)))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * What can be checked before the run directory is written: every --case
+ * names a case, libpfm4 can encode every --events name, every --variant
+ * directory holds a vfio.ko, --cpu is a CPU of this machine. A usage error
+ * each (exit 2), one line.
+ */
+static int check_before_writing(const struct vpb_opts *o)
+{
+	char why[256];
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	for (unsigned int i = 0; i < o->ncases; i++)
+		if (!case_known(o, o->cases[i])) {
+			vpb_err("run: unknown case '%s' in suite%s %s%s (see 'vfio-pm-bench list')",
+				o->cases[i], o->nsuites > 1 ? "s" : "", o->suites[0],
+				o->nsuites > 1 ? ", ..." : "");
+			return VPB_EXIT_USAGE;
+		}
+	if (o->events && !o->no_counters && pmu_check_events(o->events, why, sizeof(why))) {
+		vpb_err("run: --events: %s", why);
+		return VPB_EXIT_USAGE;
+	}
+	for (unsigned int i = 0; i < o->nvariants; i++) {
+		const struct vpb_variant_spec *v = &o->variants[i];
+		char path[300];
+		struct stat st;
+
+		if (!v->dir[0])
+			continue;
+		if (stat(v->dir, &st) || !S_ISDIR(st.st_mode)) {
+			vpb_err("run: --variant %s=%s: no such directory", v->name, v->dir);
+			return VPB_EXIT_USAGE;
+		}
+		snprintf(path, sizeof(path), "%s/vfio.ko", v->dir);
+		if (stat(path, &st)) {
+			vpb_err("run: --variant %s=%s: no vfio.ko there (kernel/build.sh output)",
+				v->name, v->dir);
+			return VPB_EXIT_USAGE;
+		}
+	}
+	if (o->cpu >= 0 && ncpu > 0 && o->cpu >= ncpu) {
+		vpb_err("run: invalid --cpu '%d': this machine has CPUs 0 to %ld", o->cpu,
+			ncpu - 1);
+		return VPB_EXIT_USAGE;
+	}
+	return 0;
 }
 
 static int parse_and_run(int argc, char **argv, const char *cmdline)
@@ -351,6 +425,8 @@ static int parse_and_run(int argc, char **argv, const char *cmdline)
 		vpb_err("run: unexpected argument '%s'", argv[optind]);
 		return VPB_EXIT_USAGE;
 	}
+	if (!o.rounds)
+		o.rounds = opts_rounds(o.clock_label);
 	if (!o.nsuites) {
 		vpb_err("run: no --suite given (see 'vfio-pm-bench list')");
 		return VPB_EXIT_USAGE;
@@ -360,6 +436,9 @@ static int parse_and_run(int argc, char **argv, const char *cmdline)
 			vpb_err("run: unknown suite '%s' (see 'vfio-pm-bench list')", o.suites[i]);
 			return VPB_EXIT_USAGE;
 		}
+	ret = check_before_writing(&o);
+	if (ret)
+		return ret;
 	if (!o.ndevices && getenv("VFIO_PM_BENCH_DEVICE")) {
 		char *env = strdup(getenv("VFIO_PM_BENCH_DEVICE"));
 

@@ -468,7 +468,7 @@ int cmd_stress(int argc, char **argv)
 	if (s.d.design != VFIO_PM_V4 || (!__vfio_v4_get(&s.d, &flags) && (flags & VPB_V4_PM_ENTER)))
 		ret = __vfio_lp_exit(&s.d);
 	check(&c, "final exit", !ret, false, "%s", ret ? strerror(-ret) : "out of low power");
-	ret = lp_wait(bdf, "D0", "active", 5000000000ull, NULL, last, sizeof(last));
+	ret = lp_wait(bdf, "D0", "active", 5000000000ull, NULL, last, sizeof(last), NULL);
 	check(&c, "device in D0 and active", !ret, false, "%s", ret ? last : "D0 active");
 	usage_after = wait_usage(bdf, usage_open);
 	check(&c, "usage count balanced while open", usage_after == usage_open, false,

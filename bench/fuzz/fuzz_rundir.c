@@ -11,7 +11,8 @@
  * fixture run and two of its own variants with each other (compare_runs(),
  * which pairs one run's rounds), and reported on, without figures
  * (report_generate()). Seeds: the fixtures, and bench/fuzz/seeds/
- * fuzz_rundir.txt (a summary.json with round_medians, one line, '0' first).
+ * fuzz_rundir.txt (summary.json files, one a line, '0' first: one with round_medians,
+ * one of schema 2 with entry latency and a variant without valid samples).
  */
 #include "fuzz.h"
 #include "resultset.h"

@@ -2,7 +2,6 @@
 #include "lowpower.h"
 #include "clock.h"
 #include "pcidev.h"
-#include "runner.h"
 #include "sysfs.h"
 
 #include <errno.h>
@@ -54,7 +53,7 @@ const char *lp_deepest(const char *bdf, char *why, size_t len)
 }
 
 static int wait_state(const char *bdf, const char *power, const char *runtime, uint64_t timeout_ns,
-		      bool interruptible, uint64_t *waited_ns, char *last, size_t lastlen)
+		      const volatile int *stop, uint64_t *waited_ns, char *last, size_t lastlen)
 {
 	uint64_t t0 = clock_mono_ns(), interval = LP_POLL_MIN_NS;
 
@@ -73,7 +72,7 @@ static int wait_state(const char *bdf, const char *power, const char *runtime, u
 		}
 		if (last)
 			snprintf(last, lastlen, "%s/%s", ps, rs);
-		if (interruptible && runner_stop)
+		if (stop && *stop)
 			return -EINTR;
 		if (now - t0 > timeout_ns)
 			return -ETIMEDOUT;
@@ -85,14 +84,14 @@ static int wait_state(const char *bdf, const char *power, const char *runtime, u
 }
 
 int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t timeout_ns,
-	    uint64_t *waited_ns, char *last, size_t lastlen)
+	    uint64_t *waited_ns, char *last, size_t lastlen, const volatile int *stop)
 {
-	return wait_state(bdf, power, runtime, timeout_ns, true, waited_ns, last, lastlen);
+	return wait_state(bdf, power, runtime, timeout_ns, stop, waited_ns, last, lastlen);
 }
 
 int lp_wait_active(const char *bdf, uint64_t timeout_ns, char *last, size_t lastlen)
 {
-	return wait_state(bdf, "D0", "active", timeout_ns, false, NULL, last, lastlen);
+	return wait_state(bdf, "D0", "active", timeout_ns, NULL, NULL, last, lastlen);
 }
 
 int lp_is_active(const char *bdf, char *found, size_t len)

@@ -39,15 +39,16 @@ const char *lp_deepest(const char *bdf, char *why, size_t len);
  * lp_wait() - poll (see LP_POLL_MIN_NS) until power_state equals @power (if not
  * NULL) and runtime_status equals @runtime (if not NULL).
  * @waited_ns: time from the call to the first matching read.
+ * @stop: a stop request (&struct vpb_env.stop) that ends the wait, or NULL.
  * Return: 0, -ETIMEDOUT after @timeout_ns (the last state in @last), or
- * -EINTR when runner_stop is set.
+ * -EINTR when *@stop is set.
  */
 int lp_wait(const char *bdf, const char *power, const char *runtime, uint64_t timeout_ns,
-	    uint64_t *waited_ns, char *last, size_t lastlen);
+	    uint64_t *waited_ns, char *last, size_t lastlen, const volatile int *stop);
 
 /**
  * lp_wait_active() - poll until D0 and "active", for at most @timeout_ns,
- * whether or not runner_stop is set: the wait after a low-power exit, which
+ * whether or not a stop was requested: the wait after a low-power exit, which
  * an interrupted run must still see through before it closes the device.
  * Return: 0, or -ETIMEDOUT (the last state in @last) or -errno of the read.
  */

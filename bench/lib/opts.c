@@ -7,7 +7,7 @@ void opts_defaults(struct vpb_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->reference = "no-get";
-	o->rounds = 2;
+	o->rounds = 0; /* opts_rounds() */
 	o->samples = 2000;
 	o->batch = 16;
 	o->warmup_ns = 50000000ull; /* 50 ms */
@@ -22,4 +22,9 @@ void opts_defaults(struct vpb_opts *o)
 	o->placement = "compact";
 	o->duration_ns = 1000000000ull; /* 1 s */
 	o->seed = 1;
+}
+
+unsigned int opts_rounds(const char *clock_label)
+{
+	return clock_label && !strcmp(clock_label, "icount") ? 2 : 8;
 }

@@ -32,9 +32,9 @@ struct vpb_opts {
 	struct vpb_variant_spec variants[VPB_MAX_LIST];
 	unsigned int nvariants;
 	const char *reference; /* the variant others are compared with */
-	unsigned int rounds;
-	uint64_t samples;   /* per case, variant and round */
-	unsigned int batch; /* operations per timed batch, for cases without their own */
+	unsigned int rounds;   /* 0 until parsed: then --rounds, or opts_rounds() */
+	uint64_t samples;      /* per case, variant and round */
+	unsigned int batch;    /* operations per timed batch, for cases without their own */
 	uint64_t warmup_ns;
 	const char *clock;	 /* auto | tsc | mono */
 	const char *clock_label; /* how time advances: native | host | icount */
@@ -63,5 +63,13 @@ struct vpb_opts {
 
 /** opts_defaults() - set every option to its default. */
 void opts_defaults(struct vpb_opts *o);
+
+/**
+ * opts_rounds() - the default number of rounds for a clock: 2 on QEMU's
+ * icount clock, whose figures repeat to the ns; 8 on any other, whose
+ * rounds drift, so that `compare` can judge on the rounds (the paired
+ * signed-rank test needs 8 at alpha 0.01) instead of pooled samples.
+ */
+unsigned int opts_rounds(const char *clock_label);
 
 #endif

@@ -109,6 +109,49 @@ static int open_one(struct pmu_event *ev, pid_t tid, char *err, size_t len)
 	return 0;
 }
 
+int pmu_check_events(const char *events_csv, char *err, size_t len)
+{
+	char *copy, *tok, *save = NULL;
+	size_t n = 0;
+	int ret = 0;
+
+	pthread_once(&pfm_once, pfm_init_once);
+	if (pfm_init_ret != PFM_SUCCESS) {
+		snprintf(err, len, "libpfm4: pfm_initialize: %s", pfm_strerror(pfm_init_ret));
+		return -ENODEV;
+	}
+	copy = strdup(events_csv ? events_csv : "");
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+		struct perf_event_attr attr;
+		pfm_perf_encode_arg_t arg;
+		int r;
+
+		if (++n > PMU_MAX_EVENTS) {
+			snprintf(err, len, "too many counter events (at most %d)", PMU_MAX_EVENTS);
+			ret = -E2BIG;
+			break;
+		}
+		memset(&attr, 0, sizeof(attr));
+		memset(&arg, 0, sizeof(arg));
+		arg.attr = &attr;
+		arg.size = sizeof(arg);
+		r = pfm_get_os_event_encoding(tok, PFM_PLM0 | PFM_PLM3, PFM_OS_PERF_EVENT_EXT,
+					      &arg);
+		if (r != PFM_SUCCESS) {
+			snprintf(err, len, "unknown event '%s': %s", tok, pfm_strerror(r));
+			ret = -EINVAL;
+		}
+	}
+	free(copy);
+	if (!ret && !n) {
+		snprintf(err, len, "no counter events given");
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
 int pmu_open(struct pmu_set **out, const char *events_csv, pid_t tid, char *err, size_t len)
 {
 	struct pmu_set *s;

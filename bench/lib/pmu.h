@@ -58,6 +58,19 @@ struct pmu_value {
 int pmu_open(struct pmu_set **out, const char *events_csv, pid_t tid, char *err, size_t len);
 
 /**
+ * pmu_check_events() - whether libpfm4 can encode every event of a list,
+ * without opening any: what `run --events` checks before it writes anything.
+ * @events_csv: comma-separated event names
+ * @err: out, "unknown event '<event>': <reason>" (or why libpfm4 or the
+ *       list is unusable)
+ * @len: size of @err
+ *
+ * Return: 0; -EINVAL (empty list, unknown name), -E2BIG (more than
+ * PMU_MAX_EVENTS), -ENODEV (pfm_initialize failed), -ENOMEM.
+ */
+int pmu_check_events(const char *events_csv, char *err, size_t len);
+
+/**
  * pmu_default_events() - the hardware events tried first: "cycles,instructions".
  */
 const char *pmu_default_events(void);

@@ -59,6 +59,14 @@ int results_open(struct results_file *rf, const char *path)
 	return 0;
 }
 
+int results_open_new(struct results_file *rf, const char *path)
+{
+	int ret = results_open(rf, path);
+
+	rf->keep = true;
+	return ret;
+}
+
 void results_abort(struct results_file *rf)
 {
 	if (rf->f) {
@@ -77,7 +85,7 @@ static int link_unnamed(struct results_file *rf, int fd)
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	if (!linkat(AT_FDCWD, proc, AT_FDCWD, rf->path, AT_SYMLINK_FOLLOW))
 		return 0;
-	if (errno != EEXIST)
+	if (errno != EEXIST || rf->keep)
 		return errno;
 	for (unsigned int i = 0;; i++) {
 		if (snprintf(rf->tmp, sizeof(rf->tmp), "%s.tmp.%ld.%u", rf->path, (long)getpid(),
@@ -110,8 +118,13 @@ int results_commit(struct results_file *rf)
 	if (fclose(rf->f) && !e)
 		e = errno ? errno : EIO;
 	rf->f = NULL;
-	if (!e && !rf->unnamed && rename(rf->tmp, rf->path))
+	if (!e && !rf->unnamed && rf->keep) {
+		if (link(rf->tmp, rf->path))
+			e = errno;
+		unlink(rf->tmp);
+	} else if (!e && !rf->unnamed && rename(rf->tmp, rf->path)) {
 		e = errno;
+	}
 	if (e) {
 		if (!rf->unnamed)
 			unlink(rf->tmp);
@@ -178,4 +191,17 @@ int results_mkdirs(const char *path)
 		}
 	}
 	return 0;
+}
+
+void results_case_stem(const char *suite, const char *name, const char *device, const char *point,
+		       char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s.%s", suite, name);
+
+	/* 0000:01:00.0 -> 01-00.0 */
+	if (strlen(device) == 12 && device[4] == ':' && device[7] == ':' && device[10] == '.' &&
+	    n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, ".%.2s-%s", device + 5, device + 8);
+	if (point[0] && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ".%s", point);
 }

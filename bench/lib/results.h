@@ -11,8 +11,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* The results format version, documented in results/README.md. */
-#define RESULTS_SCHEMA_VERSION 1
+/*
+ * The results format version, documented in results/README.md. Readers
+ * accept every version from 1 to this one and refuse any other.
+ */
+#define RESULTS_SCHEMA_VERSION 2
 
 /**
  * struct results_file - a file being written; it appears under its final
@@ -23,6 +26,7 @@ struct results_file {
 	char path[4096];
 	char tmp[4096]; /* a named temp file: <path>.tmp.* */
 	bool unnamed;	/* written through O_TMPFILE */
+	bool keep;	/* results_commit() never replaces an existing file */
 };
 
 /**
@@ -39,6 +43,13 @@ int results_open(struct results_file *rf, const char *path);
  * Return: 0 or -errno.
  */
 int results_commit(struct results_file *rf);
+
+/**
+ * results_open_new() - as results_open(), but results_commit() fails with
+ * -EEXIST (and drops the file) when @path exists: a file that is never
+ * overwritten.
+ */
+int results_open_new(struct results_file *rf, const char *path);
 
 /** results_abort() - drop a file being written. */
 void results_abort(struct results_file *rf);
@@ -57,5 +68,16 @@ json_t *results_load_json(const char *path);
 
 /** results_mkdirs() - mkdir -p; Return: 0 or -errno with a message. */
 int results_mkdirs(const char *path);
+
+/**
+ * results_case_stem() - the file stem of a case, for the writer (runner.c)
+ * and the readers (resultset.c) alike: <suite>.<case>[.<BB-DD.F>][.<point>].
+ * @device: "DDDD:BB:DD.F" (0000:01:00.0 gives "01-00.0"); "" or any other
+ *          form adds no device part
+ * @point: "" or a threaded case's point ("t4")
+ * @buf: out, truncated to @len
+ */
+void results_case_stem(const char *suite, const char *name, const char *device, const char *point,
+		       char *buf, size_t len);
 
 #endif

@@ -76,6 +76,258 @@ static json_t *load_member(struct rs_run *r, const char *name)
 	return j;
 }
 
+/*
+ * A file of a schema this harness does not know is refused, never misread:
+ * every version from 1 to RESULTS_SCHEMA_VERSION is read.
+ */
+static int check_schema(struct rs_run *r, const char *name, const json_t *j)
+{
+	json_t *v = json_object_get(j, "schema_version");
+	char *got;
+
+	if (json_is_integer(v) && json_integer_value(v) >= 1 &&
+	    json_integer_value(v) <= RESULTS_SCHEMA_VERSION)
+		return 0;
+	got = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	rs_problem(r, "%s/%s: schema_version %s: this harness reads versions 1 to %d", r->dir, name,
+		   got ? got : "missing", RESULTS_SCHEMA_VERSION);
+	free(got);
+	return -EINVAL;
+}
+
+/* ---- the types of summary.json (results/README.md) ---- */
+
+enum jt { T_STR, T_INT, T_NUM, T_NUM_NULL, T_OBJ, T_ARR, T_CI, T_MEDIANS, T_COUNTS };
+
+struct jkey {
+	const char *key;
+	enum jt type;
+};
+
+static const char *const jt_name[] = {
+	[T_STR] = "a string",
+	[T_INT] = "an integer >= 0",
+	[T_NUM] = "a number",
+	[T_NUM_NULL] = "a number or null",
+	[T_OBJ] = "an object",
+	[T_ARR] = "an array",
+	[T_CI] = "an interval [lo, hi] of numbers",
+	[T_MEDIANS] = "an array of numbers and nulls",
+	[T_COUNTS] = "an object of integers >= 0",
+};
+
+static bool jt_ok(const json_t *v, enum jt t)
+{
+	size_t i;
+	json_t *x;
+
+	switch (t) {
+	case T_STR:
+		return json_is_string(v);
+	case T_INT:
+		return json_is_integer(v) && json_integer_value(v) >= 0;
+	case T_NUM:
+		return json_is_number(v);
+	case T_NUM_NULL:
+		return json_is_number(v) || json_is_null(v);
+	case T_OBJ:
+		return json_is_object(v);
+	case T_ARR:
+		return json_is_array(v);
+	case T_CI:
+		return json_is_array(v) && json_array_size(v) == 2 &&
+		       json_is_number(json_array_get(v, 0)) && json_is_number(json_array_get(v, 1));
+	case T_MEDIANS:
+		if (!json_is_array(v))
+			return false;
+		json_array_foreach(v, i, x)
+		{
+			if (!json_is_number(x) && !json_is_null(x))
+				return false;
+		}
+		return true;
+	case T_COUNTS: {
+		const char *k;
+
+		if (!json_is_object(v))
+			return false;
+		json_object_foreach((json_t *)v, k, x)
+		{
+			if (!jt_ok(x, T_INT))
+				return false;
+		}
+		return true;
+	}
+	}
+	return false;
+}
+
+/* Check the members of @o named in @keys (absent ones are not checked). */
+static int check_keys(const json_t *o, const struct jkey *keys, size_t n, const char *at, char *why,
+		      size_t len)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = json_object_get(o, keys[i].key);
+
+		if (v && !jt_ok(v, keys[i].type)) {
+			snprintf(why, len, "%s.%s: expected %s", at, keys[i].key,
+				 jt_name[keys[i].type]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static const struct jkey dist_keys[] = {
+	{"n", T_INT},
+	{"valid", T_INT},
+	{"total", T_INT},
+	{"rounds", T_INT},
+	{"median", T_NUM_NULL},
+	{"p90", T_NUM_NULL},
+	{"p99", T_NUM_NULL},
+	{"p999", T_NUM_NULL},
+	{"min", T_NUM_NULL},
+	{"max", T_NUM_NULL},
+	{"mean", T_NUM_NULL},
+	{"stddev", T_NUM_NULL},
+	{"why", T_STR},
+	{"median_ci95", T_CI},
+	{"round_medians", T_MEDIANS},
+	{"harness_overhead_ns", T_NUM},
+	{"ratio_to_control", T_OBJ},
+	{"entry", T_OBJ},
+};
+
+static const struct jkey shift_keys[] = {
+	{"hl_shift", T_NUM},	 {"percent_of_reference", T_NUM},
+	{"hl_ci95", T_CI},	 {"median_shift_ci95_bootstrap", T_CI},
+	{"mann_whitney", T_OBJ}, {"rounds", T_OBJ},
+	{"ratio", T_OBJ},
+};
+
+static const struct jkey mw_keys[] = {{"u", T_NUM}, {"z", T_NUM}, {"p", T_NUM}};
+
+static const struct jkey rounds_keys[] = {
+	{"n", T_INT},	{"median_diff", T_NUM}, {"percent_of_reference", T_NUM},
+	{"ci", T_CI},	{"coverage", T_NUM},	{"p", T_NUM},
+	{"why", T_STR},
+};
+
+/* A distribution (variants.<v>, its ratio_to_control or entry). */
+static int check_dist(const json_t *d, const char *at, char *why, size_t len)
+{
+	char sub[300];
+	json_t *valid = json_object_get(d, "valid"), *n = json_object_get(d, "n");
+	json_int_t cnt = valid ? json_integer_value(valid) : n ? json_integer_value(n) : 0;
+
+	if (check_keys(d, dist_keys, ARRAY_SIZE(dist_keys), at, why, len))
+		return -EINVAL;
+	if (cnt > 0 && !json_is_number(json_object_get(d, "median"))) {
+		snprintf(why, len, "%s.median: expected a number (%lld valid samples)", at,
+			 (long long)cnt);
+		return -EINVAL;
+	}
+	if (valid && json_object_get(d, "total") &&
+	    json_integer_value(valid) > json_integer_value(json_object_get(d, "total"))) {
+		snprintf(why, len, "%s: more valid samples than samples", at);
+		return -EINVAL;
+	}
+	snprintf(sub, sizeof(sub), "%s.ratio_to_control", at);
+	if (json_object_get(d, "ratio_to_control") &&
+	    check_dist(json_object_get(d, "ratio_to_control"), sub, why, len))
+		return -EINVAL;
+	snprintf(sub, sizeof(sub), "%s.entry", at);
+	if (json_object_get(d, "entry") && check_dist(json_object_get(d, "entry"), sub, why, len))
+		return -EINVAL;
+	return 0;
+}
+
+/* A shift against the reference (vs_reference.<v>, or its ratio). */
+static int check_shift(const json_t *s, const char *at, char *why, size_t len)
+{
+	char sub[300];
+
+	if (check_keys(s, shift_keys, ARRAY_SIZE(shift_keys), at, why, len))
+		return -EINVAL;
+	snprintf(sub, sizeof(sub), "%s.mann_whitney", at);
+	if (check_keys(json_object_get(s, "mann_whitney"), mw_keys, ARRAY_SIZE(mw_keys), sub, why,
+		       len))
+		return -EINVAL;
+	snprintf(sub, sizeof(sub), "%s.rounds", at);
+	if (check_keys(json_object_get(s, "rounds"), rounds_keys, ARRAY_SIZE(rounds_keys), sub, why,
+		       len))
+		return -EINVAL;
+	snprintf(sub, sizeof(sub), "%s.ratio", at);
+	if (json_object_get(s, "ratio") && check_shift(json_object_get(s, "ratio"), sub, why, len))
+		return -EINVAL;
+	return 0;
+}
+
+int rs_check_summary(const json_t *summary, char *why, size_t len)
+{
+	static const struct jkey case_keys[] = {
+		{"suite", T_STR},	 {"case", T_STR},      {"device", T_STR},
+		{"point", T_STR},	 {"unit", T_STR},      {"batch", T_INT},
+		{"variants", T_OBJ},	 {"states", T_COUNTS}, {"reference", T_STR},
+		{"vs_reference", T_OBJ},
+	};
+	json_t *cases = json_object_get(summary, "cases"), *c;
+	size_t i;
+
+	if (!json_is_array(cases)) {
+		snprintf(why, len, "no cases[] array");
+		return -EINVAL;
+	}
+	json_array_foreach(cases, i, c)
+	{
+		char at[300];
+		const char *k;
+		json_t *v;
+
+		snprintf(at, sizeof(at), "cases[%zu]", i);
+		if (!json_is_object(c)) {
+			snprintf(why, len, "%s: expected an object", at);
+			return -EINVAL;
+		}
+		if (check_keys(c, case_keys, ARRAY_SIZE(case_keys), at, why, len))
+			return -EINVAL;
+		if (!*rs_str(c, "suite") || !*rs_str(c, "case") ||
+		    !json_is_object(json_object_get(c, "variants"))) {
+			snprintf(why, len, "%s: expected suite, case and variants", at);
+			return -EINVAL;
+		}
+		snprintf(at, sizeof(at), "cases[%zu] (%s.%s%s%s%s%s)", i, rs_str(c, "suite"),
+			 rs_str(c, "case"), *rs_str(c, "device") ? " " : "", rs_str(c, "device"),
+			 *rs_str(c, "point") ? " " : "", rs_str(c, "point"));
+		json_object_foreach(json_object_get(c, "variants"), k, v)
+		{
+			char sub[400];
+
+			snprintf(sub, sizeof(sub), "%s variants.%s", at, k);
+			if (!json_is_object(v)) {
+				snprintf(why, len, "%s: expected an object", sub);
+				return -EINVAL;
+			}
+			if (check_dist(v, sub, why, len))
+				return -EINVAL;
+		}
+		json_object_foreach(json_object_get(c, "vs_reference"), k, v)
+		{
+			char sub[400];
+
+			snprintf(sub, sizeof(sub), "%s vs_reference.%s", at, k);
+			if (!json_is_object(v)) {
+				snprintf(why, len, "%s: expected an object", sub);
+				return -EINVAL;
+			}
+			if (check_shift(v, sub, why, len))
+				return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int rs_load(const char *dir, struct rs_run *r)
 {
 	struct stat st;
@@ -111,8 +363,14 @@ int rs_load(const char *dir, struct rs_run *r)
 		copy(r->clock_kind, sizeof(r->clock_kind), rs_str(clk, "kind"));
 		copy(r->reference, sizeof(r->reference),
 		     rs_str(json_object_get(r->run, "options"), "reference"));
-		if (json_integer_value(json_object_get(r->run, "schema_version")) != 1)
-			rs_problem(r, "%s/run.json: schema_version is not 1 (read as 1)", r->dir);
+	}
+	if (r->run && check_schema(r, "run.json", r->run)) {
+		json_decref(r->run);
+		r->run = NULL;
+	}
+	if (r->summary && check_schema(r, "summary.json", r->summary)) {
+		json_decref(r->summary);
+		r->summary = NULL;
 	}
 	if (!r->platform[0])
 		copy(r->platform, sizeof(r->platform), rs_str(r->summary, "platform"));
@@ -126,6 +384,12 @@ int rs_load(const char *dir, struct rs_run *r)
 		rs_problem(r, "%s/summary.json: corrupt: no cases[] array", r->dir);
 		json_decref(r->summary);
 		r->summary = NULL;
+	}
+	if (r->summary) {
+		char why[512];
+
+		if (rs_check_summary(r->summary, why, sizeof(why)))
+			rs_problem(r, "%s/summary.json: corrupt: %s", r->dir, why);
 	}
 	return 0;
 }
@@ -224,13 +488,8 @@ void rs_free_list(char **ids, size_t n)
 
 void rs_case_stem(const json_t *c, char *buf, size_t len)
 {
-	const char *dev = rs_str(c, "device"), *pt = rs_str(c, "point");
-	int n = snprintf(buf, len, "%s.%s", rs_str(c, "suite"), rs_str(c, "case"));
-
-	if (strlen(dev) >= 12 && n > 0 && (size_t)n < len)
-		n += snprintf(buf + n, len - (size_t)n, ".%.2s-%s", dev + 5, dev + 8);
-	if (pt[0] && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, ".%s", pt);
+	results_case_stem(rs_str(c, "suite"), rs_str(c, "case"), rs_str(c, "device"),
+			  rs_str(c, "point"), buf, len);
 }
 
 void rs_case_label(const json_t *c, char *buf, size_t len)

@@ -6,8 +6,10 @@
  * `qualify` (bench/cmd/qualify.c), whose library entry points are declared
  * here so that tests can call them.
  *
- * Loading is forgiving: a missing or corrupt file is named (one line on
- * stderr, and a string in struct rs_run.problems) and the rest is loaded.
+ * Loading names every missing or corrupt file (one line on stderr, and a
+ * string in struct rs_run.problems) and loads the rest: `report` draws what
+ * it can, while `compare` and `qualify` refuse a run with any problem. A
+ * run.json or summary.json of an unknown schema_version is not loaded.
  */
 #ifndef VPB_RESULTSET_H
 #define VPB_RESULTSET_H
@@ -49,13 +51,27 @@ struct rs_run {
  * @dir: results/<platform>/<run-id>
  * @r: filled; release with rs_free() whatever the return value
  *
- * A missing or corrupt run.json or summary.json is recorded in
+ * A missing or corrupt run.json or summary.json, one of a schema_version
+ * this harness does not read (it is then not loaded), or a summary.json
+ * member of the wrong type (rs_check_summary()) is recorded in
  * @r->problems and printed (vpb_err), and the other file still loaded.
  *
  * Return: 0 when at least one of run.json and summary.json loaded;
  * -ENOENT when @dir is not a directory or holds neither; -ENOMEM.
  */
 int rs_load(const char *dir, struct rs_run *r);
+
+/**
+ * rs_check_summary() - check the types of summary.json's members
+ * (results/README.md): every case an object with string suite, case,
+ * device and point, every figure a number (or null where there is no
+ * data), every interval two numbers.
+ * @why: out, the first member that is wrong ("cases[3] (ioctl.get-info
+ *       0000:01:00.0) variants.upstream.valid: expected an integer >= 0")
+ *
+ * Return: 0; -EINVAL.
+ */
+int rs_check_summary(const json_t *summary, char *why, size_t len);
 
 /** rs_free() - release what rs_load() allocated (@r may be zeroed). */
 void rs_free(struct rs_run *r);

@@ -37,7 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
-volatile int runner_stop;
+/* Set by SIGINT/SIGTERM: the run stops between samples (struct vpb_env.stop). */
+static volatile int runner_stop;
 
 /* The samples of one case on one device, variant and round. */
 struct series {
@@ -369,7 +370,8 @@ static void run_suite(struct run *r, const struct vpb_suite *su, const char *var
 	}
 	for (unsigned int d = 0; d < ndev && !runner_stop; d++) {
 		struct vfio_dev dev;
-		struct vpb_env env = {.opts = o, .variant = variant, .clock = &r->clock};
+		struct vpb_env env = {
+			.opts = o, .variant = variant, .clock = &r->clock, .stop = &runner_stop};
 
 		if (su->needs_device) {
 			char why[256] = "";
@@ -463,16 +465,6 @@ static double *pool_values(const struct run *r, const struct series *key, const 
 static double *pool(const struct run *r, const struct series *key, const char *variant, size_t *n)
 {
 	return pool_values(r, key, variant, 0, n, false);
-}
-
-static void file_stem(const struct series *se, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "%s.%s", se->suite->name, se->c->name);
-
-	if (se->device[0] && n > 0 && (size_t)n < len) /* 0000:00:03.0 -> 00-03.0 */
-		n += snprintf(buf + n, len - (size_t)n, ".%.2s-%s", se->device + 5, se->device + 8);
-	if (se->point[0] && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, ".%s", se->point);
 }
 
 /* Start a case's CSV file <stem><suffix> with its first comment line. */
@@ -712,6 +704,74 @@ static void add_ratio(const struct run *r, const struct series *key, const char 
 	free(rv);
 }
 
+/*
+ * No number for no data: a variant without a valid sample has null
+ * figures and says why (the first reason a sample was invalid).
+ */
+static json_t *no_data(const struct run *r, const struct series *key, const char *variant,
+		       size_t total)
+{
+	const char *first = NULL;
+	char why[160];
+
+	for (size_t i = 0; i < r->nseries && !first; i++) {
+		const struct series *se = &r->series[i];
+
+		if (!same_case(se, key) || strcmp(se->variant, variant))
+			continue;
+		for (size_t j = 0; j < se->n && !first; j++)
+			if (!se->s[j].valid && se->s[j].why[0])
+				first = se->s[j].why;
+	}
+	if (!total)
+		snprintf(why, sizeof(why), "no sample taken");
+	else
+		snprintf(why, sizeof(why), "%zu of %zu samples invalid%s%s", total, total,
+			 first ? ", the first: " : "", first ? first : "");
+	return json_pack("{s:i, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:s}", "n", 0, "median",
+			 "p90", "p99", "p999", "min", "max", "mean", "stddev", "why", why);
+}
+
+/*
+ * Entry latency of a cycle case (its entry_ms column: request to low
+ * power reached), in ns, over the valid cycles that measured it.
+ */
+static json_t *entry_summary(const struct run *r, const struct series *key, const char *variant)
+{
+	double *v = NULL;
+	size_t n = 0, cap = 0;
+	int col = -1;
+	json_t *j;
+
+	for (int e = 0; key->c->cycle && key->c->extra[e]; e++)
+		if (!strcmp(key->c->extra[e], "entry_ms"))
+			col = e;
+	if (col < 0)
+		return NULL;
+	for (size_t i = 0; i < r->nseries; i++) {
+		const struct series *se = &r->series[i];
+
+		if (!same_case(se, key) || strcmp(se->variant, variant))
+			continue;
+		for (size_t k = 0; k < se->n; k++) {
+			if (!se->s[k].valid || se->s[k].extra[col] < 0)
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				v = realloc(v, cap * sizeof(*v));
+				if (!v)
+					abort();
+			}
+			v[n++] = se->s[k].extra[col] * 1e6;
+		}
+	}
+	j = n ? distribution(v, n, r->o->seed)
+	      : json_pack("{s:i, s:n, s:s}", "n", 0, "median", "why",
+			  "no valid cycle measured its entry");
+	free(v);
+	return j;
+}
+
 static json_t *case_summary(const struct run *r, const struct series *key,
 			    const char *const *variants, size_t nvar)
 {
@@ -770,7 +830,13 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 			json_decref(pts);
 			continue;
 		}
-		d = n ? distribution(vals, n, r->o->seed) : json_object();
+		d = n ? distribution(vals, n, r->o->seed) : no_data(r, key, variants[v], total);
+		if (n && key->c->cycle) {
+			json_t *e = entry_summary(r, key, variants[v]);
+
+			if (e)
+				json_object_set_new(d, "entry", e);
+		}
 		m = round_medians(r, key, variants[v], false);
 		json_object_set_new(d, "valid", json_integer((json_int_t)n));
 		json_object_set_new(d, "total", json_integer((json_int_t)total));
@@ -817,7 +883,8 @@ static int write_outputs(struct run *r, const char *const *variants, size_t nvar
 				first = false;
 		if (!first)
 			continue;
-		file_stem(key, stem, sizeof(stem));
+		results_case_stem(key->suite->name, key->c->name, key->device, key->point, stem,
+				  sizeof(stem));
 		if (r->o->keep_samples || key->c->cycle)
 			err |= write_samples_csv(r, key, stem);
 		err |= write_hist_csv(r, key, stem, variants, nvar);
@@ -918,10 +985,19 @@ static int make_run_dir(struct run *r)
 	if (ret)
 		return ret;
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", base, r->run_id);
-	if (mkdir(r->dir, 0755)) {
+	/*
+	 * A default id never collides: a second run in the same second takes
+	 * -2, -3, ... An id given with --run-id is refused if it exists.
+	 */
+	for (unsigned int k = 2; mkdir(r->dir, 0755); k++) {
 		ret = -errno;
-		vpb_err("cannot create run directory %s: %s", r->dir, strerror(-ret));
-		return ret;
+		if (ret != -EEXIST || o->run_id || k > 999) {
+			vpb_err("cannot create run directory %s: %s", r->dir, strerror(-ret));
+			return ret;
+		}
+		snprintf(r->run_id, sizeof(r->run_id), "%s-%s%s-%u", stamp, o->suites[0],
+			 o->nsuites > 1 ? "-etc" : "", k);
+		snprintf(r->dir, sizeof(r->dir), "%s/%s", base, r->run_id);
 	}
 	return 0;
 }
@@ -1016,6 +1092,24 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 		snprintf(r.slug, sizeof(r.slug), "%s", o->platform_id);
 	else if (platform_slug(ident, r.slug, sizeof(r.slug)))
 		snprintf(r.slug, sizeof(r.slug), "unknown");
+	/* pinned before anything is written: a CPU it cannot run on is a usage error */
+	if (o->cpu >= 0) {
+		hwloc_topology_t topo;
+
+		ret = topo_init(&topo, NULL, false);
+		if (!ret) {
+			ret = topo_bind_current_thread(topo, (unsigned int)o->cpu, err,
+						       sizeof(err));
+			hwloc_topology_destroy(topo);
+		} else {
+			snprintf(err, sizeof(err), "hwloc: %s", strerror(-ret));
+		}
+		if (ret) {
+			vpb_err("--cpu %d: %s", o->cpu, err);
+			json_decref(ident);
+			return VPB_EXIT_USAGE;
+		}
+	}
 	if (make_run_dir(&r) || write_platform(&r, ident)) {
 		json_decref(ident);
 		return VPB_EXIT_FAIL;
@@ -1024,16 +1118,6 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 	r.failed = json_array();
 	r.recovered = json_array();
 	dmafd = hold_dma_latency(dma, sizeof(dma));
-	if (o->cpu >= 0) {
-		hwloc_topology_t topo;
-
-		if (topo_init(&topo, NULL, false) ||
-		    topo_bind_current_thread(topo, (unsigned int)o->cpu, err, sizeof(err))) {
-			vpb_err("--cpu %d: %s", o->cpu, err);
-			return VPB_EXIT_USAGE;
-		}
-		hwloc_topology_destroy(topo);
-	}
 
 	if (o->nvariants) {
 		for (unsigned int i = 0; i < o->nvariants; i++)

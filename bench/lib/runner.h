@@ -18,7 +18,4 @@
  */
 int runner_run(const struct vpb_opts *o, const char *cmdline);
 
-/* Set by SIGINT/SIGTERM: loops stop between samples, devices are restored. */
-extern volatile int runner_stop;
-
 #endif

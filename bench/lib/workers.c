@@ -8,7 +8,6 @@
 #include "hist.h"
 #include "opts.h"
 #include "pmu.h"
-#include "runner.h"
 #include "topo.h"
 #include "units.h"
 
@@ -239,7 +238,7 @@ static bool sleep_until(struct shared *sh, uint64_t deadline)
 	bool failed;
 
 	pthread_mutex_lock(&sh->lock);
-	while (!sh->failed && !runner_stop)
+	while (!sh->failed && !vpb_stopped(sh->env))
 		if (pthread_cond_timedwait(&sh->wake_cond, &sh->lock, &ts) == ETIMEDOUT)
 			break;
 	failed = sh->failed;
@@ -303,7 +302,7 @@ static int coordinate(struct shared *sh, uint64_t t[WORKERS_INTERVALS + 1], bool
 
 	failed = sleep_until(sh, mono_ns() + o->warmup_ns);
 	start = mono_ns();
-	for (int i = 0; i < WORKERS_INTERVALS && !failed && !runner_stop; i++) {
+	for (int i = 0; i < WORKERS_INTERVALS && !failed && !vpb_stopped(sh->env); i++) {
 		atomic_store(&sh->phase, i);
 		t[i] = clock_mono_ns();
 		failed = sleep_until(sh, start + (uint64_t)(i + 1) * step);
@@ -312,7 +311,7 @@ static int coordinate(struct shared *sh, uint64_t t[WORKERS_INTERVALS + 1], bool
 	atomic_store(&sh->phase, PHASE_STOP);
 	if (failed)
 		return -EIO; /* the worker's own error is reported */
-	return runner_stop ? -EINTR : 0;
+	return vpb_stopped(sh->env) ? -EINTR : 0;
 }
 
 /* {p50_ns, p99_ns, sampled, every}; the quantiles are null when none was timed. */

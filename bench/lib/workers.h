@@ -90,7 +90,7 @@
  * Return: 0; -ERANGE when the placement offers fewer CPUs than @nthreads
  * (@why from topo_plan(): "placement 'core' offers 8 CPUs, 12 threads
  * asked"); -ENOTSUP/-ENODEV to skip (a setup() said so; @why names the
- * thread); -EINTR when runner_stop was set; other -errno on failure (a
+ * thread); -EINTR when the run was stopped (&struct vpb_env.stop); other -errno on failure (a
  * binding, setup() or op() that failed; @why names the thread and cpu).
  */
 int workers_measure(struct vpb_env *env, const struct vpb_case *c, unsigned int nthreads,

@@ -38,7 +38,6 @@
 #include "lowpower.h"
 #include "pcidev.h"
 #include "opts.h"
-#include "runner.h"
 #include "stats.h"
 #include "suite.h"
 #include "sysfs.h"
@@ -59,6 +58,7 @@ enum trigger { T_IOCTL, T_CONFIG, T_EXIT, T_WAKEUP };
 struct d3 {
 	struct vfio_dev *dev;
 	const struct vpb_opts *o;
+	const volatile int *stop; /* the run's stop request */
 	enum trigger t;
 	const char *expect; /* the state a valid cycle starts from, or NULL */
 	bool engaged;
@@ -120,6 +120,7 @@ static int setup(struct vpb_env *env, void **state, char *why, size_t len, enum 
 		return -ENOMEM;
 	s->dev = env->dev;
 	s->o = o;
+	s->stop = env->stop;
 	s->t = t;
 	s->efd = -1;
 	stats_rng_seed(&s->rng, o->seed);
@@ -175,7 +176,7 @@ static int prepare(void *state)
 	s->engaged = true;
 	t1 = clock_mono_ns();
 	ret = lp_wait(s->dev->bdf, NULL, "suspended", s->o->state_timeout_ns, &waited, last,
-		      sizeof(last));
+		      sizeof(last), s->stop);
 	if (ret == -EINTR)
 		return ret;
 	if (ret) {
@@ -190,7 +191,7 @@ static int prepare(void *state)
 			nanosleep(&d, NULL);
 		} else if (s->expect) {
 			ret = lp_wait(s->dev->bdf, s->expect, NULL, s->o->state_timeout_ns, NULL,
-				      last, sizeof(last));
+				      last, sizeof(last), s->stop);
 			if (ret == -EINTR)
 				return ret;
 			if (ret)
@@ -206,7 +207,7 @@ static int prepare(void *state)
 		}
 		s->settle_ms = (clock_mono_ns() - t0) / 1e6;
 	}
-	if (runner_stop)
+	if (s->stop && *s->stop)
 		return -EINTR; /* the dwell was cut short: no sample */
 	lp_state(s->dev->bdf, s->start, sizeof(s->start), NULL, 0);
 	s->active_ms = lp_active_ms(s->dev->bdf);

@@ -191,6 +191,7 @@ static void teardown_intx(void *state)
 struct lp_state {
 	struct vfio_dev *dev;
 	const struct vpb_opts *o;
+	const volatile int *stop; /* the run's stop request */
 	uint64_t active_ms;
 	bool suspended;
 };
@@ -209,6 +210,7 @@ static int setup_lp(struct vpb_env *env, void **state, char *why, size_t len)
 		return -ENOMEM;
 	s->dev = env->dev;
 	s->o = env->opts;
+	s->stop = env->stop;
 	ret = __vfio_lp_enter(s->dev, -1);
 	if (ret) {
 		snprintf(why, len, "low-power entry on %s: %s", env->bdf, strerror(-ret));
@@ -222,7 +224,8 @@ static int setup_lp(struct vpb_env *env, void **state, char *why, size_t len)
 static int prepare_lp(void *state)
 {
 	struct lp_state *s = state;
-	int ret = lp_wait(s->dev->bdf, NULL, "suspended", s->o->state_timeout_ns, NULL, NULL, 0);
+	int ret = lp_wait(s->dev->bdf, NULL, "suspended", s->o->state_timeout_ns, NULL, NULL, 0,
+			  s->stop);
 
 	if (ret == -EINTR)
 		return ret;
@@ -241,8 +244,8 @@ static int verify_lp(void *state, struct vpb_sample *sm)
 		snprintf(sm->why, sizeof(sm->why), "never suspended");
 	} else if (lp_active_ms(s->dev->bdf) == s->active_ms) {
 		/* still suspended, or resumed for less than 1 ms: wait and look again */
-		if (lp_wait(s->dev->bdf, NULL, "suspended", s->o->state_timeout_ns, NULL, NULL,
-			    0) == -EINTR) {
+		if (lp_wait(s->dev->bdf, NULL, "suspended", s->o->state_timeout_ns, NULL, NULL, 0,
+			    s->stop) == -EINTR) {
 			sm->valid = false;
 			snprintf(sm->why, sizeof(sm->why), "interrupted before verified");
 		} else if (lp_active_ms(s->dev->bdf) == s->active_ms) {

@@ -63,12 +63,12 @@ static void write_run(const char *dir, const char *platform, uint64_t seed, doub
 	mkdir(dir, 0755);
 	run = json_pack("{s:i, s:s, s:s, s:s, s:{s:s}, s:{s:s}}", "schema_version", 1, "run_id",
 			dir, "platform", platform, "start_time", "2026-01-01T00:00:00Z", "clock",
-			"label", "native", "platform_identity", "cpu", platform);
+			"label", "icount", "platform_identity", "cpu", platform);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	assert_int_equal(json_dump_file(run, path, 0), 0);
-	sum = json_pack("{s:[{s:s, s:s, s:s, s:s, s:{s:{s:i}}}]}", "cases", "suite", "ioctl",
-			"case", "get-info", "device", "0000:01:00.0", "point", "", "variants", "x",
-			"n", N);
+	sum = json_pack("{s:i, s:[{s:s, s:s, s:s, s:s, s:{s:{s:i}}}]}", "schema_version", 1,
+			"cases", "suite", "ioctl", "case", "get-info", "device", "0000:01:00.0",
+			"point", "", "variants", "x", "n", N);
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	assert_int_equal(json_dump_file(sum, path, 0), 0);
 	json_decref(run);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for bench/lib/lowpower.c on a fake sysfs tree: the state read,
- * and which waits a stop request (SIGINT/SIGTERM: runner_stop) cuts short.
+ * and which waits a stop request (SIGINT/SIGTERM: struct vpb_env.stop) cuts short.
  * A low-power entry's wait stops at once; the wait after an exit does not,
  * so an interrupted run still sees its device back in D0 before it closes it.
  */
@@ -21,12 +21,12 @@
 
 #include "clock.h"
 #include "lowpower.h"
-#include "runner.h"
 #include "sysfs.h"
 
 #define BDF "0000:00:03.0"
 
 static char root[PATH_MAX];
+static volatile int stop; /* a run's stop request (struct vpb_env.stop) */
 
 /* Replace a file whole (rename), as sysfs shows one value or the other. */
 static void put(const char *attr, const char *text)
@@ -67,7 +67,7 @@ static int teardown(void **state)
 	char cmd[PATH_MAX + 16];
 
 	(void)state;
-	runner_stop = 0;
+	stop = 0;
 	sysfs_set_root(NULL);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	return system(cmd);
@@ -105,11 +105,12 @@ static void test_stop(void **state)
 
 	(void)state;
 	set_state("D3cold\n", "suspended\n");
-	runner_stop = 1;
+	stop = 1;
 	/* Waiting for an entry: stops at once, with the state seen. */
 	t0 = clock_mono_ns();
-	assert_int_equal(lp_wait(BDF, "D0", "active", 5000000000ull, NULL, last, sizeof(last)),
-			 -EINTR);
+	assert_int_equal(
+		lp_wait(BDF, "D0", "active", 5000000000ull, NULL, last, sizeof(last), &stop),
+		-EINTR);
 	assert_true(clock_mono_ns() - t0 < 1000000000ull);
 	assert_string_equal(last, "D3cold/suspended");
 	/* Waiting after an exit: the stop does not end it, the timeout does... */
@@ -120,7 +121,7 @@ static void test_stop(void **state)
 	assert_int_equal(pthread_create(&t, NULL, resume_later, NULL), 0);
 	assert_int_equal(lp_wait_active(BDF, 5000000000ull, last, sizeof(last)), 0);
 	pthread_join(t, NULL);
-	runner_stop = 0;
+	stop = 0;
 }
 
 int main(void)

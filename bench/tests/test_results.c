@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Atomic result files and the JSON loader's error positions. */
+/* Atomic result files, the JSON loader's error positions, the file stem. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,52 @@ static void test_replace(void **st)
 	unlink(path);
 }
 
+/* results_open_new(): a file that exists is never replaced. */
+static void test_keep(void **st)
+{
+	char path[256], buf[16] = "";
+	struct results_file rf;
+	FILE *f;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/certificate.json", dir);
+	assert_int_equal(results_open_new(&rf, path), 0);
+	fputs("first", rf.f);
+	assert_int_equal(results_commit(&rf), 0);
+	assert_int_equal(results_open_new(&rf, path), 0);
+	fputs("second", rf.f);
+	assert_int_equal(results_commit(&rf), -EEXIST);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "first");
+	assert_int_equal(entries(), 1); /* no temp file left */
+	unlink(path);
+}
+
+/* The file stem rule the runner writes and the readers read by. */
+static void test_case_stem(void **st)
+{
+	char b[64];
+
+	(void)st;
+	results_case_stem("ioctl", "get-info", "0000:01:00.0", "", b, sizeof(b));
+	assert_string_equal(b, "ioctl.get-info.01-00.0");
+	results_case_stem("contention", "get-info", "0000:00:03.0", "t4", b, sizeof(b));
+	assert_string_equal(b, "contention.get-info.00-03.0.t4");
+	results_case_stem("null", "empty", "", "", b, sizeof(b));
+	assert_string_equal(b, "null.empty");
+	/* no device part from anything but DDDD:BB:DD.F */
+	results_case_stem("d3cold", "exit", "01:00.0", "", b, sizeof(b));
+	assert_string_equal(b, "d3cold.exit");
+	results_case_stem("d3cold", "exit", "0000:01:00.0x", "", b, sizeof(b));
+	assert_string_equal(b, "d3cold.exit");
+	/* truncated, never overrun */
+	results_case_stem("ioctl", "get-info", "0000:01:00.0", "t4", b, 12);
+	assert_string_equal(b, "ioctl.get-i");
+}
+
 static void test_unwritable(void **st)
 {
 	struct results_file rf;
@@ -159,6 +206,8 @@ int main(void)
 		cmocka_unit_test(test_abort_leaves_old_file),
 		cmocka_unit_test(test_killed_writer),
 		cmocka_unit_test(test_replace),
+		cmocka_unit_test(test_keep),
+		cmocka_unit_test(test_case_stem),
 		cmocka_unit_test(test_unwritable),
 		cmocka_unit_test(test_json_round_trip_and_errors),
 	};

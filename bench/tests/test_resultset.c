@@ -99,7 +99,8 @@ static void test_hist_and_values(void **state)
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	write_file(path, "{\"schema_version\": 1, \"run_id\": \"r1\", \"platform\": \"p\"}\n");
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	write_file(path, "{\"cases\": [{\"suite\": \"s\", \"case\": \"c\", \"device\": \"\", "
+	write_file(path, "{\"schema_version\": 1, \"cases\": [{\"suite\": \"s\", \"case\": \"c\", "
+			 "\"device\": \"\", "
 			 "\"point\": \"\", \"variants\": {\"a\": {}}}]}\n");
 	snprintf(path, sizeof(path), "%s/s.c.hist.csv", dir);
 	write_file(path,
@@ -159,7 +160,7 @@ static void test_hist_and_values(void **state)
 
 	/* a corrupt summary.json is a problem; run.json still loads */
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	write_file(path, "{\"cases\": [\n");
+	write_file(path, "{\"schema_version\": 1, \"cases\": [\n");
 	assert_int_equal(rs_load(dir, &r), 0);
 	assert_null(r.summary);
 	assert_int_equal(json_array_size(r.problems), 1);

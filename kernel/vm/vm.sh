@@ -27,7 +27,7 @@ round by round. Results land in RESULTS/<platform>/<run-id>/.
                                   resource is cut: D3cold with the 100 ms d3cold_delay
                           root    e1000e on the root bus with its own power resource
                           d3hot   nvme with no power resources: D3hot only
-  --rounds N            rounds over the variants (default 2)
+  --rounds N            rounds over the variants (default 2; 8 with --clock host)
   --clock MODE          icount (exact instruction time, 1 vCPU; default) or host
                         (multi-threaded TCG, real time, noisy; --smp vCPUs)
   --smp N               vCPUs with --clock host (default 2)
@@ -49,7 +49,7 @@ Exit codes: 0 ok, 1 guest or suite failure, 2 usage.
 USAGE
 }
 
-variants="" suites="ioctl,d3cold" devices="$all_devices" rounds=2 clock=icount smp=2
+variants="" suites="ioctl,d3cold" devices="$all_devices" rounds="" clock=icount smp=2
 memory=512 iommu=noiommu on_ms=0 off_ms=0 timeout=900 results="$top/results" run_id=""
 debug="" report=1 extra=() job="" share_out="" base="" bases=""
 args=("$@")
@@ -79,6 +79,7 @@ while [ $# -gt 0 ]; do
 	*) echo "vfio-pm-bench vm: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
 done
+[ -n "$rounds" ] || { [ "$clock" = host ] && rounds=8 || rounds=2; }
 
 die() { echo "vfio-pm-bench vm: $*" >&2; exit "${2:-1}"; }
 . "$top/kernel/base.sh"
