@@ -179,3 +179,22 @@ int results_mkdirs(const char *path)
 	}
 	return 0;
 }
+
+void results_csv_field(FILE *f, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!n)
+		return;
+	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && s[n - 1] != ' ') {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s == '\r' || *s == '\n' ? ' ' : *s, f);
+	}
+	fputc('"', f);
+}

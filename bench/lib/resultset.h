@@ -131,8 +131,10 @@ struct rs_hist_row {
 };
 
 /**
- * rs_load_hist() - read a <stem>.hist.csv ("variant lo_ns hi_ns count",
- * '#' comments).
+ * rs_load_hist() - read a <stem>.hist.csv: RFC 4180 with a header row naming
+ * schema_version, variant, lo_ns, hi_ns and count (results/README.md), or
+ * the space-separated "variant lo_ns hi_ns count" rows of schema version 1
+ * ('#' comments).
  * @path: the file
  * @rows: out, malloc'ed (NULL when empty)
  * @n: out, number of rows
@@ -152,7 +154,8 @@ int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *e
  * @value: ns per operation
  * @valid: counted in the statistics
  * @state: power state reached ("-" when none)
- * @extra: the case's extra columns (d3cold: entry_ms, settle_ms)
+ * @extra: the case's extra columns (d3cold: entry_ms, settle_ms); NaN (or,
+ *         in version 1 files, -1) when not measured
  */
 struct rs_sample {
 	char variant[32];
@@ -178,8 +181,11 @@ struct rs_samples {
 };
 
 /**
- * rs_load_samples() - read a <stem>.csv; the column names come from its
- * "# variant round seq value_ns valid state ... why" header line.
+ * rs_load_samples() - read a <stem>.csv: RFC 4180 whose header row names
+ * schema_version, variant, round, seq, value_ns, valid, state and why (in
+ * any order; every other column is one of the case's extra columns), or a
+ * version 1 file (space-separated, its columns named by a "# variant round
+ * seq value_ns valid state ... why" line).
  * @path: the file
  * @out: filled; free out->s
  * @err: out, the problem ("path:line: ...") on failure
