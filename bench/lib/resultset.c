@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 const char *rs_str(const json_t *o, const char *key)
 {
@@ -107,7 +108,7 @@ int rs_load(const char *dir, struct rs_run *r)
 		if (*rs_str(r->run, "run_id"))
 			copy(r->id, sizeof(r->id), rs_str(r->run, "run_id"));
 		copy(r->platform, sizeof(r->platform), rs_str(r->run, "platform"));
-		copy(r->start_time, sizeof(r->start_time), rs_str(r->run, "start_time"));
+		rs_run_start(r->run, r->id, r->start_time, sizeof(r->start_time));
 		clk = json_object_get(r->run, "clock");
 		copy(r->clock_label, sizeof(r->clock_label), rs_str(clk, "label"));
 		copy(r->clock_kind, sizeof(r->clock_kind), rs_str(clk, "kind"));
@@ -141,6 +142,24 @@ void rs_free(struct rs_run *r)
 	json_decref(r->summary);
 	json_decref(r->problems);
 	r->run = r->summary = r->problems = NULL;
+}
+
+const char *rs_run_start(const json_t *run, const char *id, char *buf, size_t len)
+{
+	const char *label = rs_str(json_object_get(run, "clock"), "label");
+	struct tm tm = {0};
+	const char *end;
+
+	copy(buf, len, rs_str(run, "start_time"));
+	if (json_object_get(run, "guest_start_time") ||
+	    (strcmp(label, "icount") && strcmp(label, "host")))
+		return "start_time";
+	/* a QEMU run whose start_time is the guest's clock: the id's time is the host's */
+	end = strptime(id, "%Y%m%dT%H%M%SZ", &tm);
+	if (!end || (*end && *end != '-'))
+		return "start_time";
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return "run id";
 }
 
 struct run_key {
@@ -195,7 +214,7 @@ int rs_list_runs(const char *platform_dir, char ***ids, size_t *n)
 		keys[cnt].start[0] = '\0';
 		snprintf(path, sizeof(path), "%s/%s/run.json", platform_dir, de->d_name);
 		j = json_load_file(path, 0, NULL);
-		copy(keys[cnt].start, sizeof(keys[cnt].start), rs_str(j, "start_time"));
+		rs_run_start(j, de->d_name, keys[cnt].start, sizeof(keys[cnt].start));
 		json_decref(j);
 		cnt++;
 	}
@@ -252,8 +271,7 @@ json_t *rs_find_case(const json_t *summary, const char *suite, const char *name,
 	size_t i;
 	json_t *c;
 
-	json_array_foreach(json_object_get(summary, "cases"), i, c)
-	{
+	json_array_foreach(json_object_get(summary, "cases"), i, c) {
 		if (!strcmp(rs_str(c, "suite"), suite) && !strcmp(rs_str(c, "case"), name) &&
 		    !strcmp(rs_str(c, "device"), device) && !strcmp(rs_str(c, "point"), point))
 			return c;
@@ -875,8 +893,7 @@ void rs_flatten(const json_t *j, const char *prefix, json_t *out)
 	json_t *v;
 
 	if (json_is_object(j)) {
-		json_object_foreach((json_t *)j, key, v)
-		{
+		json_object_foreach((json_t *)j, key, v) {
 			char path[256];
 
 			snprintf(path, sizeof(path), "%s%s%s", prefix, prefix[0] ? "." : "", key);
@@ -887,7 +904,7 @@ void rs_flatten(const json_t *j, const char *prefix, json_t *out)
 	if (json_is_string(j)) {
 		json_object_set_new(out, prefix, json_string(json_string_value(j)));
 	} else {
-		char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15));
 
 		json_object_set_new(out, prefix, json_string(s ? s : "null"));
 		free(s);

@@ -23,7 +23,8 @@
  * @dir: the directory
  * @id: run id (run.json run_id, else the directory's name)
  * @platform: platform slug (run.json, else summary.json, else "")
- * @start_time: ISO 8601 UTC start time ("" when unknown)
+ * @start_time: ISO 8601 UTC start time by the host's clock ("" when
+ *              unknown; rs_run_start())
  * @clock_label: native, host or icount ("" when unknown)
  * @clock_kind: the clock the harness read (e.g. "tsc")
  * @reference: the reference variant (options.reference, else "no-get")
@@ -67,13 +68,30 @@ void rs_free(struct rs_run *r);
 void rs_problem(struct rs_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /**
+ * rs_run_start() - when a run started, by the host's clock.
+ * @run: its run.json (NULL: unknown)
+ * @id: its run id
+ * @buf: out, ISO 8601 UTC ("" when unknown)
+ * @len: size of @buf
+ *
+ * run.json start_time, but for a QEMU run (clock label icount or host)
+ * recorded before run.json kept the guest's clock apart (guest_start_time):
+ * its start_time is the guest's clock (2026-01-01T00:00:0xZ), and the time
+ * at the head of its run id (<yyyymmddThhmmssZ>-..., given by the host) is
+ * taken instead, when it has one.
+ *
+ * Return: where @buf came from: "start_time" or "run id".
+ */
+const char *rs_run_start(const json_t *run, const char *id, char *buf, size_t len);
+
+/**
  * rs_list_runs() - the run directories of a platform directory, oldest first.
  * @platform_dir: results/<platform>
  * @ids: out, malloc'ed array of malloc'ed run ids (directory names)
  * @n: out, their number
  *
  * A run directory is a subdirectory holding run.json or summary.json. Runs
- * are ordered by run.json start_time, then by name.
+ * are ordered by start time (rs_run_start()), then by name.
  *
  * Return: 0; -ENOENT when @platform_dir cannot be read; -ENOMEM.
  */
@@ -224,7 +242,8 @@ int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, doubl
 /**
  * rs_flatten() - a JSON value as rows "a.b.c" -> text, for identity tables.
  * @j: the value (objects are walked; arrays and scalars become one row,
- *     strings unquoted, others compact JSON)
+ *     strings unquoted, others compact JSON with reals to 15 significant
+ *     digits: 0.698, not the 0.69799999999999995 of its binary double)
  * @prefix: key path of @j ("" at the top)
  * @out: a JSON object receiving path -> string, in order
  */

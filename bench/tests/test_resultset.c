@@ -59,7 +59,8 @@ static void test_load_fixture(void **state)
 	assert_string_equal(r.platform, "qemu-q35-tcg-icount");
 	assert_string_equal(r.clock_label, "icount");
 	assert_string_equal(r.reference, "no-get");
-	assert_string_equal(r.start_time, "2026-11-25T01:43:21Z");
+	/* a QEMU run without guest_start_time: the host's time is the run id's */
+	assert_string_equal(r.start_time, "2026-11-25T01:43:17Z");
 	assert_int_equal(json_array_size(r.problems), 0);
 	assert_int_equal(json_array_size(json_object_get(r.summary, "cases")), 6);
 	assert_non_null(rs_find_case(r.summary, "d3cold", "exit", "0000:00:04.0", ""));
@@ -68,6 +69,48 @@ static void test_load_fixture(void **state)
 	rs_free(&r);
 	assert_int_equal(rs_load("/nonexistent/run", &r), -ENOENT);
 	rs_free(&r);
+}
+
+/* The host's start time of a run, whatever clock its start_time is on. */
+static void test_run_start(void **state)
+{
+	static const struct {
+		const char *run, *id, *start, *source;
+	} t[] = {
+		/* run.json with guest_start_time: start_time is the host's */
+		{"{\"start_time\": \"2026-12-05T07:00:00Z\", \"guest_start_time\": "
+		 "\"2026-01-01T00:00:01Z\", \"clock\": {\"label\": \"icount\"}}",
+		 "20261205T065959Z-vm", "2026-12-05T07:00:00Z", "start_time"},
+		/* an older QEMU run: start_time is the guest's, the id the host's */
+		{"{\"start_time\": \"2026-01-01T00:00:01Z\", \"clock\": {\"label\": \"host\"}}",
+		 "20261130T110809Z-vm", "2026-11-30T11:08:09Z", "run id"},
+		{"{\"start_time\": \"2026-01-01T00:00:01Z\", \"clock\": {\"label\": "
+		 "\"icount\"}}",
+		 "20261130T110642Z", "2026-11-30T11:06:42Z", "run id"},
+		/* ... whose id has no time: start_time as it is */
+		{"{\"start_time\": \"2026-01-01T00:00:01Z\", \"clock\": {\"label\": "
+		 "\"icount\"}}",
+		 "type1-smoke", "2026-01-01T00:00:01Z", "start_time"},
+		{"{\"start_time\": \"2026-01-01T00:00:01Z\", \"clock\": {\"label\": "
+		 "\"icount\"}}",
+		 "20261130T110642Zx", "2026-01-01T00:00:01Z", "start_time"},
+		/* real hardware: its own clock */
+		{"{\"start_time\": \"2026-11-30T06:37:11Z\", \"clock\": {\"label\": "
+		 "\"native\"}}",
+		 "20261130T063711Z-main-job", "2026-11-30T06:37:11Z", "start_time"},
+		{"{}", "x", "", "start_time"},
+	};
+	char buf[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		json_t *run = json_loads(t[i].run, 0, NULL);
+
+		assert_non_null(run);
+		assert_string_equal(rs_run_start(run, t[i].id, buf, sizeof(buf)), t[i].source);
+		assert_string_equal(buf, t[i].start);
+		json_decref(run);
+	}
 }
 
 static void test_list_runs(void **state)
@@ -380,6 +423,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stem),
 		cmocka_unit_test(test_load_fixture),
+		cmocka_unit_test(test_run_start),
 		cmocka_unit_test(test_list_runs),
 		cmocka_unit_test(test_hist_and_values),
 		cmocka_unit_test(test_samples_fixture),
