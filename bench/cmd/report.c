@@ -12,7 +12,6 @@
 #include "common.h"
 #include "results.h"
 #include "stats.h"
-#include "units.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -229,14 +228,19 @@ void report_num(double v, struct strbuf *out)
 
 void report_dur(double ns, struct strbuf *out)
 {
-	char buf[32];
+	static const struct {
+		double div;
+		const char *unit;
+	} units[] = {{1e9, "s"}, {1e6, "ms"}, {1e3, "us"}, {1, "ns"}};
+	size_t i = 0;
 
 	if (isnan(ns)) {
 		sb_puts(out, "-");
 		return;
 	}
-	units_format_ns(ns, buf, sizeof(buf));
-	sb_puts(out, buf);
+	while (i + 1 < ARRAY_SIZE(units) && fabs(ns) < units[i].div)
+		i++;
+	sb_printf(out, "%.4g%s", ns / units[i].div, units[i].unit);
 }
 
 /* ---- drawing ------------------------------------------------------------ */

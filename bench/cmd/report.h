@@ -110,7 +110,10 @@ void report_stats_of(const struct report *rp, const json_t *arr, struct report_s
  */
 void report_num(double v, struct strbuf *out);
 
-/** report_dur() - @ns as a duration with its unit ("11.10ms"); "-" for NaN. */
+/**
+ * report_dur() - @ns as a duration in the unit that keeps it below 1000 (s
+ * above), 4 significant digits: "152ns", "11.06ms", "-3.414us"; "-" for NaN.
+ */
 void report_dur(double ns, struct strbuf *out);
 
 /** report_figures() - queue every figure: data files, gnuplot drivers, tables. */

@@ -518,9 +518,7 @@ static void overhead_figures(struct report *rp)
 	json_array_foreach(cases, i, c) {
 		struct strbuf key = STRBUF_INIT, vars = STRBUF_INIT, name = STRBUF_INIT;
 		struct strbuf path = STRBUF_INIT, title = STRBUF_INIT, cap = STRBUF_INIT;
-		struct strbuf data = STRBUF_INIT, cell[5] = {STRBUF_INIT};
-		static const char *const cols[] = {
-			"case", "variant", "shift [95 % CI]", "rounds: shift [95 % CI]", "n", NULL};
+		struct strbuf data = STRBUF_INIT, cell = STRBUF_INIT;
 		json_t *vlist = json_array(), *t, *d, *x;
 		struct results_file rf;
 		const char *v;
@@ -563,12 +561,22 @@ static void overhead_figures(struct report *rp)
 			fprintf(rf.f, " %s lo hi", json_string_value(d));
 		}
 		fputc('\n', rf.f);
-		t = table_new(cols);
+		/* the table: one row per case, a column per variant */
+		t = json_pack("{s:[s], s:[]}", "columns", "case", "rows");
+		json_array_foreach(vlist, k, d) {
+			sb_reset(&cell);
+			sb_printf(&cell, "%s: shift [95 %% CI]", json_string_value(d));
+			json_array_append_new(json_object_get(t, "columns"),
+					      json_string(sb_str(&cell)));
+		}
 		json_array_foreach(cases, k, c2) {
+			json_t *row = json_pack("[s]", rs_str(c2, "case"));
 			size_t j;
 
-			if (!same_group(c, c2))
+			if (!same_group(c, c2)) {
+				json_decref(row);
 				continue;
+			}
 			fprintf(rf.f, "%s", rs_str(c2, "case"));
 			json_array_foreach(vlist, j, d) {
 				const char *vn = json_string_value(d);
@@ -579,34 +587,28 @@ static void overhead_figures(struct report *rp)
 				json_t *rci = json_object_get(r, "ci");
 				double hl = rs_num(s, "hl_shift");
 
-				if (isnan(hl)) {
-					fprintf(rf.f, " NaN NaN NaN");
-					continue;
-				}
-				fprintf(rf.f, " %.6g %.6g %.6g", hl,
-					ci ? json_number_value(json_array_get(ci, 0)) : hl,
-					ci ? json_number_value(json_array_get(ci, 1)) : hl);
-				sb_puts(&cell[0], rs_str(c2, "case"));
-				sb_puts(&cell[1], vn);
-				cell_shift(&cell[2], c2, vn);
-				if (json_array_size(rci) == 2) {
-					report_dur(rs_num(r, "median_diff"), &cell[3]);
-					sb_puts(&cell[3], " [");
+				sb_reset(&cell);
+				cell_shift(&cell, c2, vn);
+				if (json_array_size(rci) == 2) { /* judged by rounds: README */
+					sb_puts(&cell, "; by rounds ");
+					report_dur(rs_num(r, "median_diff"), &cell);
+					sb_puts(&cell, " [");
 					report_dur(json_number_value(json_array_get(rci, 0)),
-						   &cell[3]);
-					sb_puts(&cell[3], ", ");
+						   &cell);
+					sb_puts(&cell, ", ");
 					report_dur(json_number_value(json_array_get(rci, 1)),
-						   &cell[3]);
-					sb_printf(&cell[3], "], %.0f rounds", rs_num(r, "n"));
-				} else {
-					sb_puts(&cell[3], "-");
+						   &cell);
+					sb_puts(&cell, "]");
 				}
-				sb_printf(
-					&cell[4], "%.0f",
-					rs_num(json_object_get(json_object_get(c2, "variants"), vn),
-					       "n"));
-				table_row(t, cell, ARRAY_SIZE(cell));
+				json_array_append_new(row, json_string(sb_str(&cell)));
+				if (isnan(hl))
+					fprintf(rf.f, " NaN NaN NaN");
+				else
+					fprintf(rf.f, " %.6g %.6g %.6g", hl,
+						ci ? json_number_value(json_array_get(ci, 0)) : hl,
+						ci ? json_number_value(json_array_get(ci, 1)) : hl);
 			}
+			json_array_append_new(json_object_get(t, "rows"), row);
 			fputc('\n', rf.f);
 		}
 		if (results_commit(&rf)) {
@@ -639,7 +641,7 @@ static void overhead_figures(struct report *rp)
 		sb_release(&title);
 		sb_release(&cap);
 		sb_release(&data);
-		cells_release(cell, ARRAY_SIZE(cell));
+		sb_release(&cell);
 	}
 	json_decref(done);
 }
