@@ -237,12 +237,16 @@ static void html_runs(FILE *f, const struct report *rp)
 		fprintf(f, "<tr%s><td>", i == rp->this_run ? " class=\"this\"" : "");
 		h(f, x->id);
 		fprintf(f, "%s</td><td>", i == rp->this_run ? " (this report)" : "");
-		h(f, start);
-		if (!strcmp(src, "run id"))
-			fprintf(f, " (from the run id)");
+		if (!strcmp(src, "guest clock")) {
+			fprintf(f, "unknown");
+		} else {
+			h(f, start);
+			if (!strcmp(src, "run id"))
+				fprintf(f, " (from the run id)");
+		}
 		fprintf(f, "</td><td>");
 		h(f, rs_str(x->run, "guest_start_time")[0] ? rs_str(x->run, "guest_start_time")
-		     : !strcmp(src, "run id")		   ? rs_str(x->run, "start_time")
+		     : strcmp(src, "start_time")	   ? rs_str(x->run, "start_time")
 							   : "-");
 		fprintf(f, "</td><td>");
 		h(f, rs_str(k, "release")[0] ? rs_str(k, "release") : "-");
@@ -429,9 +433,12 @@ int report_write_html(struct report *rp)
 	h(f, report_clock_words(rp->r.clock_label));
 	fprintf(f, "</b>. Started ");
 	const char *src = rs_run_start(run, rp->r.id, start, sizeof(start));
-	h(f, start[0] ? start : "(unknown)");
-	fprintf(f, " (host clock%s)", !strcmp(src, "run id") ? ", from the run id" : "");
-	if (rs_str(run, "guest_start_time")[0] || !strcmp(src, "run id")) {
+	if (!strcmp(src, "guest clock") || !start[0])
+		fprintf(f, "at an unknown time (host clock)");
+	else
+		fprintf(f, "%s (host clock%s)", start,
+			!strcmp(src, "run id") ? ", from the run id" : "");
+	if (rs_str(run, "guest_start_time")[0] || strcmp(src, "start_time")) {
 		fprintf(f, "; the guest's clock said ");
 		h(f, rs_str(run, rs_str(run, "guest_start_time")[0] ? "guest_start_time"
 								    : "start_time"));
@@ -481,7 +488,7 @@ int report_write_html(struct report *rp)
 	html_kv(f, "status", rs_str(run, "status"));
 	html_kv(f, "command", rs_str(run, "command"));
 	html_kv(f, "harness revision", rs_str(run, "harness_revision"));
-	html_kv(f, "start (host clock)", start);
+	html_kv(f, "start (host clock)", strcmp(src, "guest clock") ? start : "unknown");
 	html_kv(f, "end", rs_str(run, "end_time"));
 	if (rs_str(run, "guest_start_time")[0]) {
 		html_kv(f, "start (guest clock)", rs_str(run, "guest_start_time"));

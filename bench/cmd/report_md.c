@@ -225,7 +225,8 @@ int report_write_md(struct report *rp)
 	FILE *f = rf.f;
 
 	vars = other_variants(rp, &have_ref);
-	rs_run_start(rp->r.run, rp->r.id, start, sizeof(start));
+	if (!strcmp(rs_run_start(rp->r.run, rp->r.id, start, sizeof(start)), "guest clock"))
+		start[0] = '\0';
 	k = json_object_get(json_object_get(rp->r.run, "platform_identity"), "kernel");
 	fprintf(f, "vfio-pm-bench %s on %s (harness %s)\n", rp->r.id, rp->r.platform,
 		rs_str(rp->r.run, "harness_revision"));

@@ -147,6 +147,7 @@ void rs_free(struct rs_run *r)
 const char *rs_run_start(const json_t *run, const char *id, char *buf, size_t len)
 {
 	const char *label = rs_str(json_object_get(run, "clock"), "label");
+	char from_id[32];
 	struct tm tm = {0};
 	const char *end;
 
@@ -154,12 +155,22 @@ const char *rs_run_start(const json_t *run, const char *id, char *buf, size_t le
 	if (json_object_get(run, "guest_start_time") ||
 	    (strcmp(label, "icount") && strcmp(label, "host")))
 		return "start_time";
-	/* a QEMU run whose start_time is the guest's clock: the id's time is the host's */
+	/*
+	 * A QEMU run from before run.json kept the guest's clock apart: its
+	 * start_time may be the guest's (pinned by -rtc base=...). The host
+	 * named the run before it started, so a start_time before the time in
+	 * the run id is the guest's, and the id's time is the host's.
+	 */
 	end = strptime(id, "%Y%m%dT%H%M%SZ", &tm);
-	if (!end || (*end && *end != '-'))
+	if (end && (!*end || *end == '-')) {
+		strftime(from_id, sizeof(from_id), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (strcmp(buf, from_id) < 0) {
+			copy(buf, len, from_id);
+			return "run id";
+		}
 		return "start_time";
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return "run id";
+	}
+	return "guest clock"; /* maybe not: without a time in the id, nothing says */
 }
 
 struct run_key {

@@ -75,12 +75,15 @@ void rs_problem(struct rs_run *r, const char *fmt, ...) __attribute__((format(pr
  * @len: size of @buf
  *
  * run.json start_time, but for a QEMU run (clock label icount or host)
- * recorded before run.json kept the guest's clock apart (guest_start_time):
- * its start_time is the guest's clock (2026-01-01T00:00:0xZ), and the time
- * at the head of its run id (<yyyymmddThhmmssZ>-..., given by the host) is
- * taken instead, when it has one.
+ * recorded before run.json kept the guest's clock apart (guest_start_time),
+ * whose start_time may be the guest's clock (pinned by -rtc base=..., e.g.
+ * 2026-01-01T00:00:0xZ): the host named the run (<yyyymmddThhmmssZ>-...)
+ * before it started, so a start_time before the run id's time is the
+ * guest's, and the id's time is taken instead.
  *
- * Return: where @buf came from: "start_time" or "run id".
+ * Return: where @buf came from: "start_time"; "run id"; or "guest clock"
+ * (such a run's start_time, whose id has no time: it may be the guest's,
+ * and the host's time is unknown).
  */
 const char *rs_run_start(const json_t *run, const char *id, char *buf, size_t len);
 

@@ -59,8 +59,8 @@ static void test_load_fixture(void **state)
 	assert_string_equal(r.platform, "qemu-q35-tcg-icount");
 	assert_string_equal(r.clock_label, "icount");
 	assert_string_equal(r.reference, "no-get");
-	/* a QEMU run without guest_start_time: the host's time is the run id's */
-	assert_string_equal(r.start_time, "2026-11-25T01:43:17Z");
+	/* a QEMU run whose start_time is after its id's time: kept */
+	assert_string_equal(r.start_time, "2026-11-25T01:43:21Z");
 	assert_int_equal(json_array_size(r.problems), 0);
 	assert_int_equal(json_array_size(json_object_get(r.summary, "cases")), 6);
 	assert_non_null(rs_find_case(r.summary, "d3cold", "exit", "0000:00:04.0", ""));
@@ -87,13 +87,18 @@ static void test_run_start(void **state)
 		{"{\"start_time\": \"2026-01-01T00:00:01Z\", \"clock\": {\"label\": "
 		 "\"icount\"}}",
 		 "20261130T110642Z", "2026-11-30T11:06:42Z", "run id"},
-		/* ... whose id has no time: start_time as it is */
+		/* ... whose start_time is after its id's time: the host's, kept */
+		{"{\"start_time\": \"2026-11-25T02:11:20Z\", \"clock\": {\"label\": "
+		 "\"icount\"}}",
+		 "20261125T021047Z-acpi-on-0-breakdown", "2026-11-25T02:11:20Z", "start_time"},
+		/* ... whose id has no time: start_time as it is, said to be the guest's */
+		{"{\"start_time\": \"2026-01-01T00:00:01Z\", \"clock\": {\"label\": "
+		 "\"icount\"}, \"vm\": {\"qemu\": \"qemu-system-x86_64 -rtc "
+		 "base=2026-01-01T00:00:00,clock=vm\"}}",
+		 "type1-smoke", "2026-01-01T00:00:01Z", "guest clock"},
 		{"{\"start_time\": \"2026-01-01T00:00:01Z\", \"clock\": {\"label\": "
 		 "\"icount\"}}",
-		 "type1-smoke", "2026-01-01T00:00:01Z", "start_time"},
-		{"{\"start_time\": \"2026-01-01T00:00:01Z\", \"clock\": {\"label\": "
-		 "\"icount\"}}",
-		 "20261130T110642Zx", "2026-01-01T00:00:01Z", "start_time"},
+		 "20261130T110642Zx", "2026-01-01T00:00:01Z", "guest clock"},
 		/* real hardware: its own clock */
 		{"{\"start_time\": \"2026-11-30T06:37:11Z\", \"clock\": {\"label\": "
 		 "\"native\"}}",
