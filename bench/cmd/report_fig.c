@@ -71,6 +71,8 @@ static void fig_add(struct report *rp, const struct fig *fg)
 	json_t *vlist = json_array();
 	char *words = strdup(fg->variants), *save = NULL;
 
+	if (!words)
+		abort(); /* as strbuf: a figure without its variants would be wrong */
 	for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
 		sb_word(&vars, w);
 		sb_word(&colors, report_color(rp, w));
