@@ -33,8 +33,12 @@ static void change_cell(const json_t *s, double base, struct strbuf *out)
 {
 	const json_t *ci = json_object_get(s, "hl_ci95");
 
-	if (!s || isnan(base) || isnan(rs_num(s, "hl_shift"))) {
+	if (isnan(base)) {
 		sb_puts(out, "(no reference sample)");
+		return;
+	}
+	if (!s || isnan(rs_num(s, "hl_shift"))) {
+		sb_puts(out, "(no shift in summary.json)");
 		return;
 	}
 	sb_printf(out, "%+.1f%%", rs_num(s, "percent_of_reference"));

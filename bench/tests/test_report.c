@@ -207,6 +207,9 @@ static void test_report(void **state)
 	assert_non_null(strstr(md, "ioctl.get-info.01-00.0 (ns) n=4000/4000 ovh="));
 	assert_non_null(strstr(md, "d3cold.exit.01-00.0 (ms, D3cold) n=20/20"));
 	assert_non_null(strstr(md, "d3cold.exit.00-04.0 (ms, D3hot) n=20/20"));
+	/* the fixture's contention points have no shift: kept, and said so */
+	assert_non_null(strstr(md, "(no shift in summary.json)        1100 +-0%  "
+				   "contention.get-info.01-00.0.t1 (ns) n=20/20"));
 	/* the entry latencies, from the cycles' rows (schema 2 CSV) */
 	assert_non_null(strstr(md, "low-power entry latency"));
 	assert_non_null(strstr(md, "d3cold.exit.00-04.0 (ms, D3hot)\n"));

@@ -288,6 +288,15 @@ static void test_samples_v2(void **state)
 	assert_true(s.s[2].value == 1000 && s.s[2].round == 3);
 	free(s.s);
 
+	/* a later version, with a column this one does not know: read by name */
+	assert_int_equal(samples_of("schema_version,variant,round,seq,value_ns,valid,state,"
+				    "why,new_ms\r\n3,a,1,0,5,1,-,,2.5\r\n",
+				    &s, err, sizeof(err)),
+			 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.extra[0], "new_ms");
+	free(s.s);
+
 	/* any column order, LF line ends, no final line break */
 	assert_int_equal(samples_of("why,valid,value_ns,variant,seq,round,state,schema_version\n"
 				    ",1,3.5,v,0,1,-,2",
