@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * report.h - what the parts of `vfio-pm-bench report` share:
+ * report.h - `vfio-pm-bench report`: its entry point (report_generate(),
+ * for the command, the tests and fuzz_rundir), and what its parts share:
  * report.c (the command, loading, gnuplot), report_fig.c (the figures: their
  * data files, gnuplot drivers and tables), report_html.c (index.html) and
  * report_md.c (summary.md).
@@ -45,6 +46,27 @@ struct report {
 	struct rs_run *runs;
 	size_t nruns, this_run;
 };
+
+/**
+ * report_generate() - draw a run and write <run>/report/.
+ * @platform_dir: results/<platform>
+ * @run_id: the run, or NULL for the newest (by start time)
+ * @gnuplot: the gnuplot program (a name looked up in PATH, or a path), or
+ *           NULL to draw nothing (every figure is then missing; fuzz_rundir)
+ * @index: out, the path of the index.html written
+ * @len: size of @index
+ *
+ * Writes report/index.html, report/summary.md, the figures (SVG + PNG) and
+ * their data files. Missing or corrupt inputs and figures gnuplot could
+ * not draw are named on stderr and listed in the HTML; the rest is made.
+ *
+ * Return: 0 when the report was written; -ENOENT (no such run or
+ * platform), -ENOEXEC (gnuplot not found), -EIO (cannot write), -ENOMEM.
+ */
+int report_generate(const char *platform_dir, const char *run_id, const char *gnuplot, char *index,
+		    size_t len);
+
+/* ---- between the parts of the report ---------------------------------- */
 
 /** report_missing() - name something not drawn: stderr and the HTML. */
 void report_missing(struct report *rp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

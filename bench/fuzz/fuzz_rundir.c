@@ -15,6 +15,7 @@
  */
 #include "fuzz.h"
 #include "resultset.h"
+#include "cmd/report.h"
 
 #include <dirent.h>
 

@@ -4,7 +4,7 @@
  * run directories (run.json, summary.json, <stem>.hist.csv, <stem>.csv),
  * and the judging built on them: `compare` (bench/cmd/compare.c) and
  * `qualify` (bench/cmd/qualify.c), whose library entry points are declared
- * here so that tests can call them.
+ * here so that tests can call them (report's: bench/cmd/report.h).
  *
  * Loading is forgiving: a missing or corrupt file is named (one line on
  * stderr, and a string in struct rs_run.problems) and the rest is loaded.
@@ -378,26 +378,5 @@ int qualify_parse(const char *path, json_t **lines);
  * Return: 0 all rules pass, 1 some fail; -ENOMEM.
  */
 int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out);
-
-/* ---- report (bench/cmd/report.c) -------------------------------------- */
-
-/**
- * report_generate() - draw a run and write <run>/report/.
- * @platform_dir: results/<platform>
- * @run_id: the run, or NULL for the newest (by start time)
- * @gnuplot: the gnuplot program (a name looked up in PATH, or a path), or
- *           NULL to draw nothing (every figure is then missing; fuzz_rundir)
- * @index: out, the path of the index.html written
- * @len: size of @index
- *
- * Writes report/index.html, report/summary.md, the figures (SVG + PNG) and
- * their data files. Missing or corrupt inputs and figures gnuplot could
- * not draw are named on stderr and listed in the HTML; the rest is made.
- *
- * Return: 0 when the report was written; -ENOENT (no such run or
- * platform), -ENOEXEC (gnuplot not found), -EIO (cannot write), -ENOMEM.
- */
-int report_generate(const char *platform_dir, const char *run_id, const char *gnuplot, char *index,
-		    size_t len);
 
 #endif

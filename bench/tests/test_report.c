@@ -28,6 +28,7 @@
 #include "common.h"
 #include "scratch.h"
 #include "resultset.h"
+#include "cmd/report.h"
 
 #define PLAT_NAME "qemu-q35-tcg-icount"
 #define NEWEST	  "20261125T014317Z-vm"
