@@ -511,139 +511,155 @@ static bool same_group(const json_t *a, const json_t *b)
 	       !strcmp(rs_str(a, "device"), rs_str(b, "device")) && !rs_str(b, "point")[0];
 }
 
+/*
+ * One case of an overhead figure: its data row (case, then per variant of
+ * @vlist: shift ci_lo ci_hi) into @f, its table row into @row.
+ */
+static void overhead_row(FILE *f, const json_t *c2, const json_t *vlist, json_t *row,
+			 struct strbuf *cell)
+{
+	const json_t *d;
+	size_t j;
+
+	fprintf(f, "%s", rs_str(c2, "case"));
+	json_array_foreach(vlist, j, d) {
+		const char *vn = json_string_value(d);
+		json_t *s = json_object_get(json_object_get(c2, "vs_reference"), vn);
+		json_t *ci = json_object_get(s, "hl_ci95");
+		json_t *r = json_object_get(s, "rounds");
+		json_t *rci = json_object_get(r, "ci");
+		double hl = rs_num(s, "hl_shift");
+
+		sb_reset(cell);
+		cell_shift(cell, c2, vn);
+		if (json_array_size(rci) == 2) { /* judged by rounds: README */
+			sb_puts(cell, "; by rounds ");
+			report_dur(rs_num(r, "median_diff"), cell);
+			sb_puts(cell, " [");
+			report_dur(json_number_value(json_array_get(rci, 0)), cell);
+			sb_puts(cell, ", ");
+			report_dur(json_number_value(json_array_get(rci, 1)), cell);
+			sb_puts(cell, "]");
+		}
+		json_array_append_new(row, json_string(sb_str(cell)));
+		if (isnan(hl))
+			fprintf(f, " NaN NaN NaN");
+		else
+			fprintf(f, " %.6g %.6g %.6g", hl,
+				ci ? json_number_value(json_array_get(ci, 0)) : hl,
+				ci ? json_number_value(json_array_get(ci, 1)) : hl);
+	}
+}
+
+/* One overhead figure: the loop cases of @c's suite and device. */
+static void overhead_group(struct report *rp, const json_t *c)
+{
+	json_t *cases = json_object_get(rp->r.summary, "cases"), *c2;
+	struct strbuf vars = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT, cap = STRBUF_INIT;
+	struct strbuf data = STRBUF_INIT, cell = STRBUF_INIT;
+	json_t *vlist = json_array(), *t, *d, *x;
+	struct results_file rf;
+	const char *v;
+	size_t k;
+
+	/* variants: the union over the group's cases, in order */
+	json_array_foreach(cases, k, c2) {
+		if (!same_group(c, c2))
+			continue;
+		json_object_foreach(json_object_get(c2, "vs_reference"), v, d) {
+			size_t j;
+			bool have = false;
+
+			json_array_foreach(vlist, j, x) {
+				have |= !strcmp(json_string_value(x), v);
+			}
+			if (!have) {
+				json_array_append_new(vlist, json_string(v));
+				sb_word(&vars, v);
+			}
+		}
+	}
+	sb_printf(&name, "fig-overhead.%s%s%s", rs_str(c, "suite"),
+		  rs_str(c, "device")[0] ? "." : "", rs_str(c, "device"));
+	for (char *p = name.s; *p; p++)
+		if (*p == ':')
+			*p = '-';
+	sb_printf(&data, "data/%s.dat", name.s + 4);
+	sb_printf(&path, "%s/%s", rp->rdir, sb_str(&data));
+	if (results_open(&rf, sb_str(&path)))
+		goto out;
+	fprintf(rf.f, "# case, then per variant (%s): hl_shift_ns ci95_lo ci95_hi\n# case",
+		sb_str(&vars));
+	json_array_foreach(vlist, k, d) {
+		fprintf(rf.f, " %s lo hi", json_string_value(d));
+	}
+	fputc('\n', rf.f);
+	/* the table: one row per case, a column per variant */
+	t = json_pack("{s:[s], s:[]}", "columns", "case", "rows");
+	json_array_foreach(vlist, k, d) {
+		sb_reset(&cell);
+		sb_printf(&cell, "%s: shift [95 %% CI]", json_string_value(d));
+		json_array_append_new(json_object_get(t, "columns"), json_string(sb_str(&cell)));
+	}
+	json_array_foreach(cases, k, c2) {
+		json_t *row;
+
+		if (!same_group(c, c2))
+			continue;
+		row = json_pack("[s]", rs_str(c2, "case"));
+		overhead_row(rf.f, c2, vlist, row, &cell);
+		json_array_append_new(json_object_get(t, "rows"), row);
+		fputc('\n', rf.f);
+	}
+	if (results_commit(&rf)) {
+		json_decref(t);
+		goto out;
+	}
+	sb_printf(&title, "%s%s%s: overhead against %s", rs_str(c, "suite"),
+		  rs_str(c, "device")[0] ? " on " : "", rs_str(c, "device"), rp->r.reference);
+	sb_printf(&cap,
+		  "Bars: the Hodges-Lehmann shift of each variant against %s, ns per "
+		  "operation; whiskers: its 95 %% Moses CI.",
+		  rp->r.reference);
+	fig_add(rp, &(struct fig){.section = "overhead",
+				  .name = sb_str(&name),
+				  .kind = "overhead",
+				  .script = "overhead.gp",
+				  .data = sb_str(&data),
+				  .title = sb_str(&title),
+				  .caption = sb_str(&cap),
+				  .ylabel = "ns per operation, minus the reference",
+				  .variants = sb_str(&vars),
+				  .table = t});
+out:
+	json_decref(vlist);
+	sb_release(&vars);
+	sb_release(&name);
+	sb_release(&path);
+	sb_release(&title);
+	sb_release(&cap);
+	sb_release(&data);
+	sb_release(&cell);
+}
+
 /* One bar figure per (suite, device) of loop cases with shifts. */
 static void overhead_figures(struct report *rp)
 {
-	json_t *cases = json_object_get(rp->r.summary, "cases"), *c, *c2, *done = json_object();
-	size_t i, k;
+	json_t *cases = json_object_get(rp->r.summary, "cases"), *c, *done = json_object();
+	size_t i;
 
 	json_array_foreach(cases, i, c) {
-		struct strbuf key = STRBUF_INIT, vars = STRBUF_INIT, name = STRBUF_INIT;
-		struct strbuf path = STRBUF_INIT, title = STRBUF_INIT, cap = STRBUF_INIT;
-		struct strbuf data = STRBUF_INIT, cell = STRBUF_INIT;
-		json_t *vlist = json_array(), *t, *d, *x;
-		struct results_file rf;
-		const char *v;
+		struct strbuf key = STRBUF_INIT;
 
 		sb_printf(&key, "%s %s", rs_str(c, "suite"), rs_str(c, "device"));
-		if (report_is_cycle(c) || rs_str(c, "point")[0] ||
-		    json_object_get(done, sb_str(&key)) ||
-		    !json_object_size(json_object_get(c, "vs_reference")))
-			goto next;
-		json_object_set_new(done, sb_str(&key), json_true());
-		/* variants: the union over the group's cases, in order */
-		json_array_foreach(cases, k, c2) {
-			if (!same_group(c, c2))
-				continue;
-			json_object_foreach(json_object_get(c2, "vs_reference"), v, d) {
-				size_t j;
-				bool have = false;
-
-				json_array_foreach(vlist, j, x) {
-					have |= !strcmp(json_string_value(x), v);
-				}
-				if (!have) {
-					json_array_append_new(vlist, json_string(v));
-					sb_word(&vars, v);
-				}
-			}
+		if (!report_is_cycle(c) && !rs_str(c, "point")[0] &&
+		    !json_object_get(done, sb_str(&key)) &&
+		    json_object_size(json_object_get(c, "vs_reference"))) {
+			json_object_set_new(done, sb_str(&key), json_true());
+			overhead_group(rp, c);
 		}
-		sb_printf(&name, "fig-overhead.%s%s%s", rs_str(c, "suite"),
-			  rs_str(c, "device")[0] ? "." : "", rs_str(c, "device"));
-		for (char *p = name.s; *p; p++)
-			if (*p == ':')
-				*p = '-';
-		sb_printf(&data, "data/%s.dat", name.s + 4);
-		sb_printf(&path, "%s/%s", rp->rdir, sb_str(&data));
-		if (results_open(&rf, sb_str(&path)))
-			goto next;
-		fprintf(rf.f, "# case, then per variant (%s): hl_shift_ns ci95_lo ci95_hi\n# case",
-			sb_str(&vars));
-		json_array_foreach(vlist, k, d) {
-			fprintf(rf.f, " %s lo hi", json_string_value(d));
-		}
-		fputc('\n', rf.f);
-		/* the table: one row per case, a column per variant */
-		t = json_pack("{s:[s], s:[]}", "columns", "case", "rows");
-		json_array_foreach(vlist, k, d) {
-			sb_reset(&cell);
-			sb_printf(&cell, "%s: shift [95 %% CI]", json_string_value(d));
-			json_array_append_new(json_object_get(t, "columns"),
-					      json_string(sb_str(&cell)));
-		}
-		json_array_foreach(cases, k, c2) {
-			json_t *row = json_pack("[s]", rs_str(c2, "case"));
-			size_t j;
-
-			if (!same_group(c, c2)) {
-				json_decref(row);
-				continue;
-			}
-			fprintf(rf.f, "%s", rs_str(c2, "case"));
-			json_array_foreach(vlist, j, d) {
-				const char *vn = json_string_value(d);
-				json_t *s =
-					json_object_get(json_object_get(c2, "vs_reference"), vn);
-				json_t *ci = json_object_get(s, "hl_ci95");
-				json_t *r = json_object_get(s, "rounds");
-				json_t *rci = json_object_get(r, "ci");
-				double hl = rs_num(s, "hl_shift");
-
-				sb_reset(&cell);
-				cell_shift(&cell, c2, vn);
-				if (json_array_size(rci) == 2) { /* judged by rounds: README */
-					sb_puts(&cell, "; by rounds ");
-					report_dur(rs_num(r, "median_diff"), &cell);
-					sb_puts(&cell, " [");
-					report_dur(json_number_value(json_array_get(rci, 0)),
-						   &cell);
-					sb_puts(&cell, ", ");
-					report_dur(json_number_value(json_array_get(rci, 1)),
-						   &cell);
-					sb_puts(&cell, "]");
-				}
-				json_array_append_new(row, json_string(sb_str(&cell)));
-				if (isnan(hl))
-					fprintf(rf.f, " NaN NaN NaN");
-				else
-					fprintf(rf.f, " %.6g %.6g %.6g", hl,
-						ci ? json_number_value(json_array_get(ci, 0)) : hl,
-						ci ? json_number_value(json_array_get(ci, 1)) : hl);
-			}
-			json_array_append_new(json_object_get(t, "rows"), row);
-			fputc('\n', rf.f);
-		}
-		if (results_commit(&rf)) {
-			json_decref(t);
-			goto next;
-		}
-		sb_printf(&title, "%s%s%s: overhead against %s", rs_str(c, "suite"),
-			  rs_str(c, "device")[0] ? " on " : "", rs_str(c, "device"),
-			  rp->r.reference);
-		sb_printf(&cap,
-			  "Bars: the Hodges-Lehmann shift of each variant against %s, ns per "
-			  "operation; whiskers: its 95 %% Moses CI.",
-			  rp->r.reference);
-		fig_add(rp, &(struct fig){.section = "overhead",
-					  .name = sb_str(&name),
-					  .kind = "overhead",
-					  .script = "overhead.gp",
-					  .data = sb_str(&data),
-					  .title = sb_str(&title),
-					  .caption = sb_str(&cap),
-					  .ylabel = "ns per operation, minus the reference",
-					  .variants = sb_str(&vars),
-					  .table = t});
-	next:
-		json_decref(vlist);
 		sb_release(&key);
-		sb_release(&vars);
-		sb_release(&name);
-		sb_release(&path);
-		sb_release(&title);
-		sb_release(&cap);
-		sb_release(&data);
-		sb_release(&cell);
 	}
 	json_decref(done);
 }
@@ -657,6 +673,104 @@ static bool same_sweep(const json_t *a, const json_t *b)
 	       !strcmp(rs_str(a, "device"), rs_str(b, "device")) && rs_str(b, "point")[0] == 't';
 }
 
+/* One contention figure: the sweep of @c's suite, case and device (@key). */
+static void contention_sweep(struct report *rp, const json_t *c, const char *key)
+{
+	json_t *cases = json_object_get(rp->r.summary, "cases"), *c2, *d, *t;
+	static const char *const cols[] = {
+		"variant", "threads", "ops/s of all threads [95 % CI]", "median ns/op", "n", NULL};
+	struct strbuf vars = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT, data = STRBUF_INIT;
+	struct strbuf cell[5] = {STRBUF_INIT};
+	struct results_file rf;
+	const char *v;
+	size_t k;
+	int nv = 0;
+
+	sb_printf(&name, "fig-contention.%s.%s%s%s", rs_str(c, "suite"), rs_str(c, "case"),
+		  rs_str(c, "device")[0] ? "." : "", rs_str(c, "device"));
+	for (char *p = name.s; *p; p++)
+		if (*p == ':')
+			*p = '-';
+	sb_printf(&data, "data/%s.dat", name.s + 4);
+	sb_printf(&path, "%s/%s", rp->rdir, sb_str(&data));
+	if (results_open(&rf, sb_str(&path)))
+		goto out;
+	fprintf(rf.f, "# threads ops_per_s ci95_lo ci95_hi linear_ops_per_s, one block per "
+		      "variant\n");
+	t = table_new(cols);
+	json_object_foreach(json_object_get(c, "variants"), v, d) {
+		double base = NAN;
+		int rows = 0;
+
+		/* points in sweep order: thread counts ascending */
+		json_array_foreach(cases, k, c2) {
+			json_t *vd = json_object_get(json_object_get(c2, "variants"), v);
+			json_t *ci = json_object_get(vd, "median_ci95");
+			double thr = atof(rs_str(c2, "point") + 1), m = rs_num(vd, "median");
+			double ops, lo, hi;
+
+			if (!same_sweep(c, c2) || !vd || !(m > 0))
+				continue;
+			ops = thr * 1e9 / m;
+			hi = json_array_size(ci) == 2 &&
+					     json_number_value(json_array_get(ci, 0)) > 0
+				     ? thr * 1e9 / json_number_value(json_array_get(ci, 0))
+				     : ops;
+			lo = json_array_size(ci) == 2 &&
+					     json_number_value(json_array_get(ci, 1)) > 0
+				     ? thr * 1e9 / json_number_value(json_array_get(ci, 1))
+				     : ops;
+			if (isnan(base))
+				base = ops / thr;
+			if (!rows++)
+				fprintf(rf.f, "%s# %s\n", nv ? "\n\n" : "", v);
+			fprintf(rf.f, "%g %.6g %.6g %.6g %.6g\n", thr, ops, lo, hi, base * thr);
+			sb_puts(&cell[0], v);
+			sb_printf(&cell[1], "%g", thr);
+			report_num(ops, &cell[2]);
+			sb_puts(&cell[2], " [");
+			report_num(lo, &cell[2]);
+			sb_puts(&cell[2], ", ");
+			report_num(hi, &cell[2]);
+			sb_puts(&cell[2], "]");
+			report_dur(m, &cell[3]);
+			sb_printf(&cell[4], "%.0f", rs_num(vd, "n"));
+			table_row(t, cell, ARRAY_SIZE(cell));
+		}
+		if (rows) {
+			sb_word(&vars, v);
+			nv++;
+		}
+	}
+	if (results_commit(&rf) || !nv) {
+		json_decref(t);
+		goto out;
+	}
+	sb_printf(&title, "%s: contention scaling", key);
+	fig_add(rp,
+		&(struct fig){.section = "contention",
+			      .name = sb_str(&name),
+			      .kind = "contention",
+			      .script = "contention.gp",
+			      .data = sb_str(&data),
+			      .title = sb_str(&title),
+			      .caption = "Operations per second of all threads (threads x 10^9 / "
+					 "median ns per operation); bars: the 95 % CI of that "
+					 "median; dashed: the 1-thread rate times the threads.",
+			      .xlabel = "threads",
+			      .ylabel = "operations per second (all threads)",
+			      .variants = sb_str(&vars),
+			      .table = t});
+out:
+	sb_release(&vars);
+	sb_release(&name);
+	sb_release(&path);
+	sb_release(&title);
+	sb_release(&data);
+	cells_release(cell, ARRAY_SIZE(cell));
+}
+
 /*
  * Threaded cases (point "t<N>"), one figure per (suite, case, device): the
  * throughput of all threads, N x 10^9 / median ns per operation, with the
@@ -665,20 +779,12 @@ static bool same_sweep(const json_t *a, const json_t *b)
  */
 static void contention_figures(struct report *rp)
 {
-	json_t *cases = json_object_get(rp->r.summary, "cases"), *c, *c2, *done = json_object();
-	static const char *const cols[] = {
-		"variant", "threads", "ops/s of all threads [95 % CI]", "median ns/op", "n", NULL};
-	size_t i, k;
+	json_t *cases = json_object_get(rp->r.summary, "cases"), *c, *done = json_object();
+	size_t i;
 	bool any = false;
 
 	json_array_foreach(cases, i, c) {
-		struct strbuf key = STRBUF_INIT, vars = STRBUF_INIT, name = STRBUF_INIT;
-		struct strbuf path = STRBUF_INIT, title = STRBUF_INIT, data = STRBUF_INIT;
-		struct strbuf cell[5] = {STRBUF_INIT};
-		struct results_file rf;
-		const char *v;
-		json_t *d, *t;
-		int nv = 0;
+		struct strbuf key = STRBUF_INIT;
 
 		if (rs_str(c, "point")[0] != 't')
 			continue;
@@ -686,95 +792,11 @@ static void contention_figures(struct report *rp)
 		report_case_name(c, &key);
 		key.len = strcspn(key.s, ","); /* without the point */
 		key.s[key.len] = '\0';
-		if (json_object_get(done, sb_str(&key)))
-			goto next;
-		json_object_set_new(done, sb_str(&key), json_true());
-		sb_printf(&name, "fig-contention.%s.%s%s%s", rs_str(c, "suite"), rs_str(c, "case"),
-			  rs_str(c, "device")[0] ? "." : "", rs_str(c, "device"));
-		for (char *p = name.s; *p; p++)
-			if (*p == ':')
-				*p = '-';
-		sb_printf(&data, "data/%s.dat", name.s + 4);
-		sb_printf(&path, "%s/%s", rp->rdir, sb_str(&data));
-		if (results_open(&rf, sb_str(&path)))
-			goto next;
-		fprintf(rf.f, "# threads ops_per_s ci95_lo ci95_hi linear_ops_per_s, one block per "
-			      "variant\n");
-		t = table_new(cols);
-		json_object_foreach(json_object_get(c, "variants"), v, d) {
-			double base = NAN;
-			int rows = 0;
-
-			/* points in sweep order: thread counts ascending */
-			json_array_foreach(cases, k, c2) {
-				json_t *vd = json_object_get(json_object_get(c2, "variants"), v);
-				json_t *ci = json_object_get(vd, "median_ci95");
-				double thr = atof(rs_str(c2, "point") + 1),
-				       m = rs_num(vd, "median");
-				double ops, lo, hi;
-
-				if (!same_sweep(c, c2) || !vd || !(m > 0))
-					continue;
-				ops = thr * 1e9 / m;
-				hi = json_array_size(ci) == 2 &&
-						     json_number_value(json_array_get(ci, 0)) > 0
-					     ? thr * 1e9 / json_number_value(json_array_get(ci, 0))
-					     : ops;
-				lo = json_array_size(ci) == 2 &&
-						     json_number_value(json_array_get(ci, 1)) > 0
-					     ? thr * 1e9 / json_number_value(json_array_get(ci, 1))
-					     : ops;
-				if (isnan(base))
-					base = ops / thr;
-				if (!rows++)
-					fprintf(rf.f, "%s# %s\n", nv ? "\n\n" : "", v);
-				fprintf(rf.f, "%g %.6g %.6g %.6g %.6g\n", thr, ops, lo, hi,
-					base * thr);
-				sb_puts(&cell[0], v);
-				sb_printf(&cell[1], "%g", thr);
-				report_num(ops, &cell[2]);
-				sb_puts(&cell[2], " [");
-				report_num(lo, &cell[2]);
-				sb_puts(&cell[2], ", ");
-				report_num(hi, &cell[2]);
-				sb_puts(&cell[2], "]");
-				report_dur(m, &cell[3]);
-				sb_printf(&cell[4], "%.0f", rs_num(vd, "n"));
-				table_row(t, cell, ARRAY_SIZE(cell));
-			}
-			if (rows) {
-				sb_word(&vars, v);
-				nv++;
-			}
+		if (!json_object_get(done, sb_str(&key))) {
+			json_object_set_new(done, sb_str(&key), json_true());
+			contention_sweep(rp, c, sb_str(&key));
 		}
-		if (results_commit(&rf) || !nv) {
-			json_decref(t);
-			goto next;
-		}
-		sb_printf(&title, "%s: contention scaling", sb_str(&key));
-		fig_add(rp,
-			&(struct fig){
-				.section = "contention",
-				.name = sb_str(&name),
-				.kind = "contention",
-				.script = "contention.gp",
-				.data = sb_str(&data),
-				.title = sb_str(&title),
-				.caption = "Operations per second of all threads (threads x 10^9 / "
-					   "median ns per operation); bars: the 95 % CI of that "
-					   "median; dashed: the 1-thread rate times the threads.",
-				.xlabel = "threads",
-				.ylabel = "operations per second (all threads)",
-				.variants = sb_str(&vars),
-				.table = t});
-	next:
 		sb_release(&key);
-		sb_release(&vars);
-		sb_release(&name);
-		sb_release(&path);
-		sb_release(&title);
-		sb_release(&data);
-		cells_release(cell, ARRAY_SIZE(cell));
 	}
 	if (!any) {
 		const json_t *suites =
@@ -852,6 +874,151 @@ static long release_index(const json_t *list, const char *rel)
 }
 
 /*
+ * The rows of a case's history data, one block per variant with a median
+ * in some run: by time into @tf, by kernel release into @kf (may be NULL).
+ * Return: the variants written (@vars).
+ */
+static int history_rows(const struct report *rp, const json_t *c, const json_t *rels, FILE *tf,
+			FILE *kf, struct strbuf *vars)
+{
+	const char *v;
+	json_t *d;
+	int nv = 0;
+
+	json_object_foreach(json_object_get(c, "variants"), v, d) {
+		int rows = 0;
+
+		for (size_t k = 0; k < rp->nruns; k++) {
+			const struct rs_run *x = &rp->runs[k];
+			json_t *c2 = rs_find_case(x->summary, rs_str(c, "suite"), rs_str(c, "case"),
+						  rs_str(c, "device"), "");
+			json_t *vd = json_object_get(json_object_get(c2, "variants"), v);
+			json_t *ci = json_object_get(vd, "median_ci95");
+			double t = iso_epoch(x->start_time), m = rs_num(vd, "median");
+			double div = report_unit_div(c);
+			double lo = json_array_size(ci) == 2
+					    ? json_number_value(json_array_get(ci, 0))
+					    : m;
+			double hi = json_array_size(ci) == 2
+					    ? json_number_value(json_array_get(ci, 1))
+					    : m;
+			long ri = release_index(rels, release_of(x));
+
+			if (!vd || isnan(m))
+				continue;
+			if (!rows++) {
+				fprintf(tf, "%s# %s\n", nv ? "\n\n" : "", v);
+				if (kf)
+					fprintf(kf, "%s# %s\n", nv ? "\n\n" : "", v);
+			}
+			if (!isnan(t))
+				fprintf(tf, "%.0f %.6g %.6g %.6g %s\n", t, m / div, lo / div,
+					hi / div, x->id);
+			if (kf && ri >= 0)
+				fprintf(kf, "%ld %.6g %.6g %.6g %s %s\n", ri, m / div, lo / div,
+					hi / div, x->id, release_of(x));
+		}
+		if (rows) {
+			sb_word(vars, v);
+			nv++;
+		}
+	}
+	return nv;
+}
+
+/* History figures of one case, when 2 or more runs have it. */
+static void history_case(struct report *rp, const json_t *c, const json_t *rels, const char *xtics)
+{
+	struct strbuf vars = STRBUF_INIT, path = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf title = STRBUF_INIT, data = STRBUF_INIT, kdata = STRBUF_INIT;
+	struct strbuf group = STRBUF_INIT, yl = STRBUF_INIT, cap = STRBUF_INIT;
+	struct results_file rf, kf;
+	char stem[400];
+	size_t have = 0;
+	int nv = 0;
+	bool kok;
+
+	if (rs_str(c, "point")[0])
+		return;
+	for (size_t k = 0; k < rp->nruns; k++)
+		have += rs_find_case(rp->runs[k].summary, rs_str(c, "suite"), rs_str(c, "case"),
+				     rs_str(c, "device"), "") != NULL;
+	if (have < 2)
+		return;
+	rs_case_stem(c, stem, sizeof(stem));
+	sb_printf(&data, "data/%s.history.dat", stem);
+	sb_printf(&kdata, "data/%s.history-kernel.dat", stem);
+	sb_printf(&path, "%s/%s", rp->rdir, sb_str(&data));
+	if (results_open(&rf, sb_str(&path)))
+		goto out;
+	sb_reset(&path);
+	sb_printf(&path, "%s/%s", rp->rdir, sb_str(&kdata));
+	kok = !results_open(&kf, sb_str(&path));
+	fprintf(rf.f, "# start_epoch_s median_%s ci95_lo ci95_hi run_id\n", report_unit(c));
+	if (kok)
+		fprintf(kf.f, "# release_index median_%s ci95_lo ci95_hi run_id release\n",
+			report_unit(c));
+	nv = history_rows(rp, c, rels, rf.f, kok ? kf.f : NULL, &vars);
+	if (results_commit(&rf) || !nv) {
+		if (kok)
+			results_abort(&kf);
+		goto out;
+	}
+	sb_printf(&group, "fig-%s.history", stem);
+	sb_printf(&yl, "median, %s per %s", report_unit(c),
+		  report_is_cycle(c) ? "exit" : "operation");
+	report_case_name(c, &title);
+	sb_puts(&title, ": median across runs, by time");
+	sb_printf(&cap,
+		  "Each run's median with its 95 %% bootstrap CI (%zu runs of this "
+		  "platform, by start time on the host's clock).",
+		  have);
+	fig_add(rp, &(struct fig){.section = "history",
+				  .group = sb_str(&group),
+				  .name = sb_str(&group),
+				  .kind = "history-time",
+				  .script = "history.gp",
+				  .data = sb_str(&data),
+				  .title = sb_str(&title),
+				  .caption = sb_str(&cap),
+				  .xlabel = "run start (UTC, host clock)",
+				  .ylabel = sb_str(&yl),
+				  .variants = sb_str(&vars)});
+	if (!kok || results_commit(&kf))
+		goto out;
+	sb_reset(&title);
+	sb_reset(&name);
+	sb_reset(&cap);
+	report_case_name(c, &title);
+	sb_puts(&title, ": median across runs, by kernel release");
+	sb_printf(&name, "fig-%s.history-kernel", stem);
+	sb_puts(&cap, "The same medians by the kernel release each run measured, in "
+		      "version order.");
+	fig_add(rp, &(struct fig){.section = "history",
+				  .group = sb_str(&group),
+				  .name = sb_str(&name),
+				  .kind = "history-kernel",
+				  .script = "history-kernel.gp",
+				  .data = sb_str(&kdata),
+				  .title = sb_str(&title),
+				  .caption = sb_str(&cap),
+				  .xlabel = "kernel release",
+				  .ylabel = sb_str(&yl),
+				  .xtics = xtics,
+				  .variants = sb_str(&vars)});
+out:
+	sb_release(&vars);
+	sb_release(&path);
+	sb_release(&name);
+	sb_release(&title);
+	sb_release(&data);
+	sb_release(&kdata);
+	sb_release(&group);
+	sb_release(&yl);
+	sb_release(&cap);
+}
+
+/*
  * History: a case's median with its CI across the platform's runs, by start
  * time (host clock) and by kernel release.
  */
@@ -868,133 +1035,7 @@ static void history_figures(struct report *rp)
 	}
 	rels = releases(rp, &xtics);
 	json_array_foreach(json_object_get(rp->r.summary, "cases"), i, c) {
-		struct strbuf vars = STRBUF_INIT, path = STRBUF_INIT, name = STRBUF_INIT;
-		struct strbuf title = STRBUF_INIT, data = STRBUF_INIT, kdata = STRBUF_INIT;
-		struct strbuf group = STRBUF_INIT, yl = STRBUF_INIT, cap = STRBUF_INIT;
-		struct results_file rf, kf;
-		char stem[400];
-		const char *v;
-		json_t *d;
-		size_t have = 0;
-		int nv = 0;
-		bool kok;
-
-		if (rs_str(c, "point")[0])
-			continue;
-		for (size_t k = 0; k < rp->nruns; k++)
-			have += rs_find_case(rp->runs[k].summary, rs_str(c, "suite"),
-					     rs_str(c, "case"), rs_str(c, "device"), "") != NULL;
-		if (have < 2)
-			continue;
-		rs_case_stem(c, stem, sizeof(stem));
-		sb_printf(&data, "data/%s.history.dat", stem);
-		sb_printf(&kdata, "data/%s.history-kernel.dat", stem);
-		sb_printf(&path, "%s/%s", rp->rdir, sb_str(&data));
-		if (results_open(&rf, sb_str(&path)))
-			goto next;
-		sb_reset(&path);
-		sb_printf(&path, "%s/%s", rp->rdir, sb_str(&kdata));
-		kok = !results_open(&kf, sb_str(&path));
-		fprintf(rf.f, "# start_epoch_s median_%s ci95_lo ci95_hi run_id\n", report_unit(c));
-		if (kok)
-			fprintf(kf.f, "# release_index median_%s ci95_lo ci95_hi run_id release\n",
-				report_unit(c));
-		json_object_foreach(json_object_get(c, "variants"), v, d) {
-			int rows = 0;
-
-			for (size_t k = 0; k < rp->nruns; k++) {
-				const struct rs_run *x = &rp->runs[k];
-				json_t *c2 =
-					rs_find_case(x->summary, rs_str(c, "suite"),
-						     rs_str(c, "case"), rs_str(c, "device"), "");
-				json_t *vd = json_object_get(json_object_get(c2, "variants"), v);
-				json_t *ci = json_object_get(vd, "median_ci95");
-				double t = iso_epoch(x->start_time), m = rs_num(vd, "median");
-				double div = report_unit_div(c);
-				double lo = json_array_size(ci) == 2
-						    ? json_number_value(json_array_get(ci, 0))
-						    : m;
-				double hi = json_array_size(ci) == 2
-						    ? json_number_value(json_array_get(ci, 1))
-						    : m;
-				long ri = release_index(rels, release_of(x));
-
-				if (!vd || isnan(m))
-					continue;
-				if (!rows++) {
-					fprintf(rf.f, "%s# %s\n", nv ? "\n\n" : "", v);
-					if (kok)
-						fprintf(kf.f, "%s# %s\n", nv ? "\n\n" : "", v);
-				}
-				if (!isnan(t))
-					fprintf(rf.f, "%.0f %.6g %.6g %.6g %s\n", t, m / div,
-						lo / div, hi / div, x->id);
-				if (kok && ri >= 0)
-					fprintf(kf.f, "%ld %.6g %.6g %.6g %s %s\n", ri, m / div,
-						lo / div, hi / div, x->id, release_of(x));
-			}
-			if (rows) {
-				sb_word(&vars, v);
-				nv++;
-			}
-		}
-		if (results_commit(&rf) || !nv) {
-			if (kok)
-				results_abort(&kf);
-			goto next;
-		}
-		sb_printf(&group, "fig-%s.history", stem);
-		sb_printf(&yl, "median, %s per %s", report_unit(c),
-			  report_is_cycle(c) ? "exit" : "operation");
-		report_case_name(c, &title);
-		sb_puts(&title, ": median across runs, by time");
-		sb_printf(&cap,
-			  "Each run's median with its 95 %% bootstrap CI (%zu runs of this "
-			  "platform, by start time on the host's clock).",
-			  have);
-		fig_add(rp, &(struct fig){.section = "history",
-					  .group = sb_str(&group),
-					  .name = sb_str(&group),
-					  .kind = "history-time",
-					  .script = "history.gp",
-					  .data = sb_str(&data),
-					  .title = sb_str(&title),
-					  .caption = sb_str(&cap),
-					  .xlabel = "run start (UTC, host clock)",
-					  .ylabel = sb_str(&yl),
-					  .variants = sb_str(&vars)});
-		if (!kok || results_commit(&kf))
-			goto next;
-		sb_reset(&title);
-		sb_reset(&name);
-		sb_reset(&cap);
-		report_case_name(c, &title);
-		sb_puts(&title, ": median across runs, by kernel release");
-		sb_printf(&name, "fig-%s.history-kernel", stem);
-		sb_puts(&cap, "The same medians by the kernel release each run measured, in "
-			      "version order.");
-		fig_add(rp, &(struct fig){.section = "history",
-					  .group = sb_str(&group),
-					  .name = sb_str(&name),
-					  .kind = "history-kernel",
-					  .script = "history-kernel.gp",
-					  .data = sb_str(&kdata),
-					  .title = sb_str(&title),
-					  .caption = sb_str(&cap),
-					  .xlabel = "kernel release",
-					  .ylabel = sb_str(&yl),
-					  .xtics = sb_str(&xtics),
-					  .variants = sb_str(&vars)});
-	next:
-		sb_release(&vars);
-		sb_release(&path);
-		sb_release(&name);
-		sb_release(&title);
-		sb_release(&data);
-		sb_release(&kdata);
-		sb_release(&group);
-		sb_release(&yl);
-		sb_release(&cap);
+		history_case(rp, c, rels, sb_str(&xtics));
 	}
 	json_decref(rels);
 	sb_release(&xtics);
