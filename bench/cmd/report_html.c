@@ -406,61 +406,57 @@ static void html_head(FILE *f, const struct report *rp)
 		   "</style>\n</head>\n");
 }
 
-int report_write_html(struct report *rp)
+/* The heading: clock, start time (host; the guest's apart), kernel, harness. */
+static void html_intro(FILE *f, const struct report *rp)
 {
-	struct strbuf path = STRBUF_INIT, st = STRBUF_INIT;
-	const json_t *run = rp->r.run, *k;
-	json_t *flat = json_object(), *ident = NULL, *x, *c;
-	struct results_file rf;
-	const char *key;
+	const json_t *run = rp->r.run;
+	const json_t *k = json_object_get(json_object_get(run, "platform_identity"), "kernel");
 	char start[32];
-	size_t i;
-	int ret;
+	const char *src = rs_run_start(run, rp->r.id, start, sizeof(start));
 
-	sb_printf(&path, "%s/index.html", rp->rdir);
-	ret = results_open(&rf, sb_str(&path));
-	sb_release(&path);
-	if (ret)
-		goto out;
-	FILE *f = rf.f;
-
-	html_head(f, rp);
-	fprintf(f, "<body>\n<h1>vfio-pm-bench: ");
+	fprintf(f, "<h1>vfio-pm-bench: ");
 	h(f, rp->r.platform);
 	fprintf(f, " / ");
 	h(f, rp->r.id);
 	fprintf(f, "</h1>\n<p>Clock: <b>");
 	h(f, report_clock_words(rp->r.clock_label));
 	fprintf(f, "</b>. Started ");
-	const char *src = rs_run_start(run, rp->r.id, start, sizeof(start));
-	if (!strcmp(src, "guest clock") || !start[0])
+	if (!strcmp(src, "guest clock") || !start[0]) {
 		fprintf(f, "at an unknown time (host clock)");
-	else
-		fprintf(f, "%s (host clock%s)", start,
-			!strcmp(src, "run id") ? ", from the run id" : "");
+	} else {
+		h(f, start);
+		fprintf(f, " (host clock%s)", !strcmp(src, "run id") ? ", from the run id" : "");
+	}
 	if (rs_str(run, "guest_start_time")[0] || strcmp(src, "start_time")) {
 		fprintf(f, "; the guest's clock said ");
 		h(f, rs_str(run, rs_str(run, "guest_start_time")[0] ? "guest_start_time"
 								    : "start_time"));
 	}
-	k = json_object_get(json_object_get(run, "platform_identity"), "kernel");
 	fprintf(f, ". Kernel <b>");
 	h(f, rs_str(k, "release")[0] ? rs_str(k, "release") : "unknown");
 	fprintf(f, "</b>, harness ");
 	h(f, rs_str(run, "harness_revision"));
 	fprintf(f, ". Values are per operation; n counts valid samples; CIs are 95 %%; each "
 		   "figure's numbers are in the table under it.</p>\n");
+}
 
-	html_legend(f, rp);
+static void html_contents(FILE *f)
+{
 	fprintf(f, "<h2>Contents</h2>\n<ul>\n");
-	for (i = 0; i < ARRAY_SIZE(sections); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
 		fprintf(f, "<li><a href=\"#%s\">%s</a></li>\n", sections[i][0], sections[i][1]);
 	fprintf(f, "<li><a href=\"#tables\">Summary tables</a></li>\n<li><a href=\"#run\">The "
 		   "run and the platform</a></li>\n<li><a href=\"#missing\">Skipped, failed and "
 		   "missing</a></li>\n<li><a href=\"summary.md\">summary.md</a> (plain text, for "
 		   "mailing lists)</li>\n</ul>\n");
+}
 
-	for (i = 0; i < ARRAY_SIZE(sections); i++) {
+/* The figures, section by section. */
+static void html_figures(FILE *f, const struct report *rp)
+{
+	struct strbuf st = STRBUF_INIT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
 		fprintf(f, "<h2 id=\"%s\">%s", sections[i][0], sections[i][1]);
 		if (!strcmp(sections[i][0], "lowpower")) {
 			states_shown(rp, &st);
@@ -475,13 +471,29 @@ int report_write_html(struct report *rp)
 				"<p class=\"missing\">No figure: no data for this section in this "
 				"run (see <a href=\"#missing\">missing</a>).</p>\n");
 	}
+	sb_release(&st);
+}
 
-	fprintf(f, "<h2 id=\"tables\">Summary tables</h2>\n");
-	if (!rp->r.summary)
-		fprintf(f, "<p class=\"missing\">summary.json is missing or corrupt.</p>\n");
-	json_array_foreach(json_object_get(rp->r.summary, "cases"), i, c) {
-		html_case_table(f, rp, c);
+static void html_flat(FILE *f, const json_t *j, const char *prefix)
+{
+	json_t *flat = json_object(), *v;
+	const char *key;
+
+	rs_flatten(j, prefix, flat);
+	json_object_foreach(flat, key, v) {
+		html_kv(f, key, json_string_value(v));
 	}
+	json_decref(flat);
+}
+
+/* The run (run.json) and the platform's identity (run.json, else platform.json). */
+static void html_run(FILE *f, struct report *rp)
+{
+	const json_t *run = rp->r.run, *x;
+	struct strbuf path = STRBUF_INIT;
+	json_t *ident = NULL;
+	char start[32];
+	const char *src = rs_run_start(run, rp->r.id, start, sizeof(start));
 
 	fprintf(f, "<h2 id=\"run\">The run and the platform</h2>\n<table>\n");
 	html_kv(f, "run id", rp->r.id);
@@ -495,18 +507,13 @@ int report_write_html(struct report *rp)
 		html_kv(f, "end (guest clock)", rs_str(run, "guest_end_time"));
 	}
 	html_kv(f, "reference variant", rp->r.reference);
-	rs_flatten(json_object_get(run, "clock"), "clock", flat);
-	rs_flatten(json_object_get(run, "vm"), "vm", flat); /* the QEMU launcher's facts */
-	json_object_foreach(flat, key, c) {
-		html_kv(f, key, json_string_value(c));
-	}
+	html_flat(f, json_object_get(run, "clock"), "clock");
+	html_flat(f, json_object_get(run, "vm"), "vm"); /* the QEMU launcher's facts */
 	fprintf(f, "</table>\n<h3>Platform identity</h3>\n<table>\n");
-	json_object_clear(flat);
 	x = json_object_get(run, "platform_identity");
 	if (!x) {
 		sb_printf(&path, "%s/platform.json", rp->pdir);
-		ident = json_load_file(sb_str(&path), 0, NULL);
-		x = ident;
+		x = ident = json_load_file(sb_str(&path), 0, NULL);
 		if (!x) {
 			report_missing(rp, "%s: missing or corrupt (platform identity)",
 				       sb_str(&path));
@@ -514,22 +521,45 @@ int report_write_html(struct report *rp)
 		}
 		sb_release(&path);
 	}
-	rs_flatten(x, "", flat);
-	json_object_foreach(flat, key, c) {
-		html_kv(f, key, json_string_value(c));
-	}
+	html_flat(f, x, "");
 	fprintf(f, "</table>\n");
-
-	fprintf(f, "<h2 id=\"missing\">Skipped, failed and missing</h2>\n");
-	html_notes(f, "Skipped", json_object_get(run, "skipped"));
-	html_notes(f, "Failed", json_object_get(run, "failed"));
-	html_notes(f, "Missing or corrupt inputs", rp->r.problems);
-	html_notes(f, "Not drawn", rp->missing);
-	fprintf(f, "<p>Generated by vfio-pm-bench %s report.</p>\n</body></html>\n", vpb_git_rev);
-	ret = results_commit(&rf);
-out:
 	json_decref(ident);
-	json_decref(flat);
-	sb_release(&st);
-	return ret;
+}
+
+int report_write_html(struct report *rp)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct results_file rf;
+	const json_t *c;
+	size_t i;
+	int ret;
+
+	sb_printf(&path, "%s/index.html", rp->rdir);
+	ret = results_open(&rf, sb_str(&path));
+	sb_release(&path);
+	if (ret)
+		return ret;
+	html_head(rf.f, rp);
+	fprintf(rf.f, "<body>\n");
+	html_intro(rf.f, rp);
+	html_legend(rf.f, rp);
+	html_contents(rf.f);
+	html_figures(rf.f, rp);
+
+	fprintf(rf.f, "<h2 id=\"tables\">Summary tables</h2>\n");
+	if (!rp->r.summary)
+		fprintf(rf.f, "<p class=\"missing\">summary.json is missing or corrupt.</p>\n");
+	json_array_foreach(json_object_get(rp->r.summary, "cases"), i, c) {
+		html_case_table(rf.f, rp, c);
+	}
+	html_run(rf.f, rp);
+
+	fprintf(rf.f, "<h2 id=\"missing\">Skipped, failed and missing</h2>\n");
+	html_notes(rf.f, "Skipped", json_object_get(rp->r.run, "skipped"));
+	html_notes(rf.f, "Failed", json_object_get(rp->r.run, "failed"));
+	html_notes(rf.f, "Missing or corrupt inputs", rp->r.problems);
+	html_notes(rf.f, "Not drawn", rp->missing);
+	fprintf(rf.f, "<p>Generated by vfio-pm-bench %s report.</p>\n</body></html>\n",
+		vpb_git_rev);
+	return results_commit(&rf);
 }
