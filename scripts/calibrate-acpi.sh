@@ -27,7 +27,9 @@ for d in $delays; do
 		case $f in *.hist.csv) continue ;; esac
 		name=${f##*/d3cold.}; name=${name%.csv}
 		med=$(jq -r --arg c "${name%%.*}" --arg d "${name#*.}" '.cases[] | select(.case == $c and (.device | gsub(":"; "-") | endswith($d))) | .variants.upstream.median / 1e6' "$t/summary.json")
-		ph=$(awk '!/^#/ && $5 == 1 { on += $9; w += $10; d0 += $11; n++ } END { if (n) printf "%12.3f %12.3f %10.3f", on / n, w / n, d0 / n }' "$b/d3cold.$name.csv")
+		ph=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			$c["valid"] == 1 { on += $c["platform_on_ms"]; w += $c["d3cold_wait_ms"]; d0 += $c["d0_ms"]; n++ }
+			END { if (n) printf "%12.3f %12.3f %10.3f", on / n, w / n, d0 / n }' "$b/d3cold.$name.csv")
 		printf '%-8s %-14s %-6s %10.3f %s\n' "${name#*.}" "${name%%.*}" "$d" "$med" "$ph"
 	done
 done

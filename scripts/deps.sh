@@ -14,8 +14,8 @@ pkgs=(
 	flex bison bc libelf-dev libssl-dev patch xz-utils lz4 kmod rsync
 	# QEMU platform
 	qemu-system-x86 acpica-tools busybox-static cpio jq
-	# report test (headless browser)
-	chromium
+	# report test (headless browser) and the tests in Python
+	chromium python3
 )
 # The default kernel base (kernel/bases/default) at exactly its pinned
 # version: a newer one already installed is downgraded, never used.

@@ -8,7 +8,9 @@ det_args=(--variants no-get,upstream --rounds 1 --suites ioctl,d3cold --devices 
 # A boot's figures, from its run directory: every ioctl statistic, and every
 # D3cold exit cycle (variant, ns of guest instructions).
 det_fig() { jq -S -c '[.cases[] | select(.suite == "ioctl") | {case, device, v: (.variants | map_values({n, median, min, max, mean, p99}))}]' "$1/summary.json" 2>/dev/null; }
-det_cycles() { ls "$1"/d3cold.exit.*.csv 2>/dev/null | grep -v '\.hist\.csv$' | xargs -r awk '!/^#/ {print $1, $4}'; }
+# Columns by name from the header row (RFC 4180; no quoted commas before value_ns).
+det_cycles() { ls "$1"/d3cold.exit.*.csv 2>/dev/null | grep -v '\.hist\.csv$' | xargs -r awk -F, \
+	'FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["variant"], $c["value_ns"] }'; }
 # Where a boot's clock came from: boot to /init, the refined TSC rate, and
 # the boot images' SHA-256 (bzImage, initramfs, SSDT).
 det_clock() {

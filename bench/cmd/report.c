@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * report.c - `vfio-pm-bench report results/<platform> [--run ID]`: figures
- * (gnuplot, scripts in plot/), report/index.html and report/summary.md.
- *
- * Data files for gnuplot are written here in C from summary.json and the
- * CSV files; gnuplot runs once per figure (fork/exec, no shell, as many at
- * a time as there are CPUs), so one figure that fails does not stop the
- * others.
+ * report.c - `vfio-pm-bench report results/<platform> [--run ID]`: loads the
+ * run and the platform's other runs (for the history), queues the figures
+ * (report_fig.c), draws them with gnuplot (scripts in plot/; one process
+ * per figure, no shell, as many at a time as there are CPUs, so one figure
+ * that fails does not stop the others) and writes report/index.html
+ * (report_html.c) and report/summary.md (report_md.c).
  */
+#include "report.h"
 #include "cmd.h"
 #include "common.h"
 #include "results.h"
-#include "resultset.h"
-#include "units.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,68 +23,41 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef VPB_PLOT_DIR
 #define VPB_PLOT_DIR VPB_SOURCE_DIR "/plot"
 #endif
 
-struct report {
-	struct rs_run r;
-	char pdir[2048];    /* results/<platform> */
-	char rdir[2300];    /* <run>/report */
-	char plotdir[2048]; /* the gnuplot scripts */
-	const char *gnuplot;
-	json_t *figs;	 /* [{section, file, title, caption, ok}] */
-	json_t *missing; /* strings */
-};
-
-static void missing(struct report *rp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void missing(struct report *rp, const char *fmt, ...)
+void report_missing(struct report *rp, const char *fmt, ...)
 {
-	char buf[1024];
+	struct strbuf b = STRBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	sb_vprintf(&b, fmt, ap);
 	va_end(ap);
-	vpb_err("report: %s", buf);
-	json_array_append_new(rp->missing, json_string(buf));
+	vpb_err("report: %s", sb_str(&b));
+	json_array_append_new(rp->missing, json_string(sb_str(&b)));
+	sb_release(&b);
 }
 
-/* Whether the run was asked for @suite (run.json options.suites). */
-static bool ran_suite(const struct report *rp, const char *suite)
-{
-	const json_t *suites = json_object_get(json_object_get(rp->r.run, "options"), "suites");
-	const json_t *v;
-	size_t i;
-
-	json_array_foreach(suites, i, v)
-	{
-		if (json_is_string(v) && !strcmp(json_string_value(v), suite))
-			return true;
-	}
-	return false;
-}
-
-static bool is_d3cold(const json_t *c)
+bool report_is_cycle(const json_t *c)
 {
 	return !strcmp(rs_str(c, "suite"), "d3cold");
 }
 
-/* Display unit of a case: d3cold in ms, the rest in ns. */
-static double unit_div(const json_t *c)
+double report_unit_div(const json_t *c)
 {
-	return is_d3cold(c) ? 1e6 : 1.0;
+	return report_is_cycle(c) ? 1e6 : 1.0;
 }
 
-static const char *unit_name(const json_t *c)
+const char *report_unit(const json_t *c)
 {
-	return is_d3cold(c) ? "ms" : "ns";
+	return report_is_cycle(c) ? "ms" : "ns";
 }
 
-static const char *clock_words(const char *label)
+const char *report_clock_words(const char *label)
 {
 	if (!strcmp(label, "icount"))
 		return "icount (instruction-time, exact and repeatable; not wall time)";
@@ -96,604 +68,182 @@ static const char *clock_words(const char *label)
 	return label[0] ? label : "unknown";
 }
 
-/* gnuplot single-quoted string: ' is doubled. */
-static void gp_str(FILE *f, const char *s)
+/*
+ * Colours: the project's variants keep theirs from run to run (Okabe-Ito,
+ * told apart with colour-blindness); others take the rest in order.
+ */
+static const char *const known_colors[][2] = {
+	{"no-get", "#555555"},	{"upstream", "#0072b2"}, {"v4", "#d55e00"},
+	{"wakeref", "#009e73"}, {"percpu", "#cc79a7"},	 {"none", "#000000"},
+};
+static const char *const spare_colors[] = {"#e69f00", "#56b4e9", "#8c564b", "#17becf",
+					   "#bcbd22", "#9467bd", "#e41a1c", "#999999"};
+
+static void add_variant(struct report *rp, const char *v, size_t *spare)
 {
-	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', f);
-		if (*s != '\n')
-			fputc(*s, f);
-	}
-	fputc('\'', f);
-}
-
-/* Stats caption of one case: n, median [CI], stddev, harness overhead. */
-static void case_caption(const struct report *rp, const json_t *c, char *buf, size_t len)
-{
-	const char *v;
-	json_t *d;
-	size_t used = 0;
-	double div = unit_div(c);
-
-	used += (size_t)snprintf(buf, len, "clock %s; ",
-				 rp->r.clock_label[0] ? rp->r.clock_label : "unknown");
-	json_object_foreach(json_object_get(c, "variants"), v, d)
-	{
-		json_t *ci = json_object_get(d, "median_ci95");
-
-		if (used >= len)
-			break;
-		if (isnan(rs_num(d, "median")))
-			used += (size_t)snprintf(buf + used, len - used,
-						 "%s: n=0 of %.0f (no valid sample), harness "
-						 "overhead %.1f ns; ",
-						 v, rs_num(d, "total"),
-						 rs_num(d, "harness_overhead_ns"));
-		else
-			used += (size_t)snprintf(
-				buf + used, len - used,
-				"%s: n=%.0f of %.0f, median %.4g %s [95%% CI %.4g, %.4g], stddev "
-				"%.3g %s, harness overhead %.1f ns; ",
-				v, rs_num(d, "n"), rs_num(d, "total"), rs_num(d, "median") / div,
-				unit_name(c), json_number_value(json_array_get(ci, 0)) / div,
-				json_number_value(json_array_get(ci, 1)) / div,
-				rs_num(d, "stddev") / div, unit_name(c),
-				rs_num(d, "harness_overhead_ns"));
-	}
-}
-
-/* Write a gnuplot driver for one figure and queue it. */
-static void add_figure(struct report *rp, const char *section, const char *name, const char *script,
-		       const char *data, const char *title, const char *vars, const char *a4,
-		       const char *a5, const char *caption)
-{
-	char path[4096];
-	struct results_file rf;
-	char full_title[512];
-
-	snprintf(full_title, sizeof(full_title), "%s (clock: %s)", title,
-		 rp->r.clock_label[0] ? rp->r.clock_label : "unknown");
-	snprintf(path, sizeof(path), "%s/gp/%s.gp", rp->rdir, name);
-	if (results_open(&rf, path))
+	if (!v[0] || json_object_get(rp->colors, v))
 		return;
-	fprintf(rf.f, "# generated by vfio-pm-bench report\nplotdir = ");
-	gp_str(rf.f, rp->plotdir);
-	fprintf(rf.f,
-		"\nset terminal svg size 900,500 dynamic font 'sans,11' background "
-		"rgb '#ffffff'\nset output '%s.svg'\ncall plotdir.'/%s' ",
-		name, script);
-	gp_str(rf.f, data);
-	fputc(' ', rf.f);
-	gp_str(rf.f, full_title);
-	fputc(' ', rf.f);
-	gp_str(rf.f, vars);
-	fputc(' ', rf.f);
-	gp_str(rf.f, a4 ? a4 : "");
-	fputc(' ', rf.f);
-	gp_str(rf.f, a5 ? a5 : "");
-	fprintf(rf.f,
-		"\nset output\nset terminal pngcairo size 900,500 font 'sans,10' "
-		"background rgb '#ffffff'\nset output '%s.png'\nreplot\nset output\n",
-		name);
-	if (results_commit(&rf))
-		return;
-	json_array_append_new(rp->figs, json_pack("{s:s, s:s, s:s, s:s, s:b}", "section", section,
-						  "file", name, "title", full_title, "caption",
-						  caption, "ok", false));
-}
-
-/* CDF + histogram data of a case from its hist.csv; Return: variants written. */
-static int latency_data(struct report *rp, const json_t *c, const char *stem, char *vars,
-			size_t vlen)
-{
-	char path[4096], err[600], dpath[4096];
-	struct rs_hist_row *rows;
-	size_t n, used = 0;
-	struct results_file rf;
-	double div = unit_div(c);
-	const char *v;
-	json_t *d;
-	int nv = 0;
-
-	snprintf(path, sizeof(path), "%s/%s.hist.csv", rp->r.dir, stem);
-	if (rs_load_hist(path, &rows, &n, err, sizeof(err))) {
-		missing(rp, "%s", err);
-		return 0;
-	}
-	snprintf(dpath, sizeof(dpath), "%s/data/%s.lat.dat", rp->rdir, stem);
-	if (results_open(&rf, dpath)) {
-		free(rows);
-		return 0;
-	}
-	vars[0] = '\0';
-	fprintf(rf.f, "# %s: bucket_hi_%s cdf bucket_mid_%s fraction, one block per variant\n",
-		stem, unit_name(c), unit_name(c));
-	json_object_foreach(json_object_get(c, "variants"), v, d)
-	{
-		uint64_t total = 0, cum = 0;
-
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(rows[i].variant, v))
-				total += rows[i].count;
-		if (!total)
-			continue;
-		if (nv)
-			fprintf(rf.f, "\n\n");
-		fprintf(rf.f, "# %s\n", v);
-		for (size_t i = 0; i < n; i++) {
-			if (strcmp(rows[i].variant, v))
-				continue;
-			if (!cum) /* the CDF starts at 0 at the lowest bucket */
-				fprintf(rf.f, "%.6g 0 %.6g 0\n", rows[i].lo / div,
-					rows[i].lo / div);
-			cum += rows[i].count;
-			fprintf(rf.f, "%.6g %.6f %.6g %.6f\n", rows[i].hi / div,
-				(double)cum / total, (rows[i].lo + rows[i].hi) / 2 / div,
-				(double)rows[i].count / total);
+	for (size_t i = 0; i < ARRAY_SIZE(known_colors); i++)
+		if (!strcmp(known_colors[i][0], v)) {
+			json_object_set_new(rp->colors, v, json_string(known_colors[i][1]));
+			return;
 		}
-		used += (size_t)snprintf(vars + used, used < vlen ? vlen - used : 0, "%s%s",
-					 nv ? " " : "", v);
-		nv++;
-	}
-	free(rows);
-	if (results_commit(&rf))
-		return 0;
-	return nv;
+	json_object_set_new(rp->colors, v,
+			    json_string(spare_colors[(*spare)++ % ARRAY_SIZE(spare_colors)]));
 }
 
-static int dbl_cmp(const void *a, const void *b)
+/* Every variant of the run, in the run's order, with its colour. */
+static void assign_colors(struct report *rp)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* D3cold entry latency CDF from the samples' entry_ms column. */
-static void entry_figure(struct report *rp, const json_t *c, const char *stem)
-{
-	char path[4096], err[600], vars[256] = "", caption[1024], name[512], title[512];
-	struct rs_samples s;
-	struct results_file rf;
+	const json_t *vars = json_object_get(json_object_get(rp->r.run, "options"), "variants");
+	json_t *x, *c, *d;
 	const char *v;
-	json_t *d;
-	int col, nv = 0;
-	size_t used = 0, cu = 0;
+	size_t i, spare = 0;
 
-	snprintf(path, sizeof(path), "%s/%s.csv", rp->r.dir, stem);
-	if (rs_load_samples(path, &s, err, sizeof(err))) {
-		missing(rp, "%s (entry latency figure)", err);
-		return;
+	json_array_foreach(vars, i, x) {
+		add_variant(rp, rs_str(x, "name"), &spare);
+	}
+	json_array_foreach(json_object_get(rp->r.summary, "cases"), i, c) {
+		json_object_foreach(json_object_get(c, "variants"), v, d) {
+			add_variant(rp, v, &spare);
+		}
+	}
+}
+
+const char *report_color(const struct report *rp, const char *variant)
+{
+	const char *c = json_string_value(json_object_get(rp->colors, variant));
+
+	return c ? c : "#999999";
+}
+
+void report_dstate(const json_t *c, struct strbuf *out)
+{
+	bool cold = false, hot = false;
+	const char *k;
+	json_t *n;
+
+	json_object_foreach(json_object_get(c, "states"), k, n) {
+		size_t l = strlen(k);
+
+		if (l < 6 || strcmp(k + l - 6, "/valid") || json_number_value(n) <= 0)
+			continue;
+		cold |= strstr(k, "/D3cold/") != NULL;
+		hot |= strstr(k, "/D3hot/") != NULL;
+	}
+	sb_puts(out, cold && hot ? "D3cold and D3hot" : cold ? "D3cold" : hot ? "D3hot" : "");
+}
+
+void report_case_name(const json_t *c, struct strbuf *out)
+{
+	sb_printf(out, "%s.%s", rs_str(c, "suite"), rs_str(c, "case"));
+	if (rs_str(c, "device")[0])
+		sb_printf(out, " on %s", rs_str(c, "device"));
+	if (rs_str(c, "point")[0])
+		sb_printf(out, ", %s", rs_str(c, "point"));
+}
+
+json_t *report_entry_ms(struct report *rp, const json_t *c)
+{
+	struct strbuf path = STRBUF_INIT;
+	char stem[400], err[600];
+	struct rs_samples s;
+	json_t *out = NULL, *d;
+	const char *v;
+	int col, ret;
+
+	rs_case_stem(c, stem, sizeof(stem));
+	sb_printf(&path, "%s/%s.csv", rp->r.dir, stem);
+	ret = rs_load_samples(sb_str(&path), &s, err, sizeof(err));
+	sb_release(&path);
+	if (ret) {
+		if (ret != -ENOENT)
+			report_missing(rp, "%s (entry latency)", err);
+		return NULL;
 	}
 	col = rs_extra_index(&s, "entry_ms");
-	if (col < 0) {
-		free(s.s);
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/data/%s.entry.dat", rp->rdir, stem);
-	if (results_open(&rf, path)) {
-		free(s.s);
-		return;
-	}
-	fprintf(rf.f, "# %s: entry_ms cdf entry_ms 0, one block per variant\n", stem);
-	cu += (size_t)snprintf(caption, sizeof(caption), "clock %s; ", rp->r.clock_label);
-	json_object_foreach(json_object_get(c, "variants"), v, d)
-	{
-		double *x = malloc(s.n * sizeof(*x));
+	if (col >= 0)
+		out = json_object();
+	json_object_foreach(json_object_get(c, "variants"), v, d) {
+		double *x = col >= 0 ? malloc((s.n ? s.n : 1) * sizeof(*x)) : NULL;
+		json_t *arr;
 		size_t k = 0;
 
 		if (!x)
 			break;
-		for (size_t i = 0; i < s.n; i++)
-			if (s.s[i].valid && !strcmp(s.s[i].variant, v) &&
-			    isfinite(s.s[i].extra[col]) &&
-			    s.s[i].extra[col] >= 0) /* -1: not measured */
-				x[k++] = s.s[i].extra[col];
-		if (k) {
-			qsort(x, k, sizeof(*x), dbl_cmp);
-			if (nv)
-				fprintf(rf.f, "\n\n");
-			fprintf(rf.f, "# %s\n", v);
-			for (size_t i = 0; i < k; i++)
-				fprintf(rf.f, "%.6g %.6f %.6g 0\n", x[i], (double)(i + 1) / k,
-					x[i]);
-			used += (size_t)snprintf(vars + used,
-						 used < sizeof(vars) ? sizeof(vars) - used : 0,
-						 "%s%s", nv ? " " : "", v);
-			if (cu < sizeof(caption))
-				cu += (size_t)snprintf(caption + cu, sizeof(caption) - cu,
-						       "%s: n=%zu, median %.4g ms, max %.4g ms, "
-						       "harness overhead %.1f ns; ",
-						       v, k, x[k / 2], x[k - 1],
-						       rs_num(d, "harness_overhead_ns"));
-			nv++;
+		for (size_t i = 0; i < s.n; i++) {
+			double e = s.s[i].extra[col];
+
+			/* schema 1 wrote -1 for "not measured", schema 2 leaves it empty */
+			if (s.s[i].valid && !strcmp(s.s[i].variant, v) && isfinite(e) && e >= 0)
+				x[k++] = e;
 		}
+		stats_sort(x, k);
+		arr = json_array();
+		for (size_t i = 0; i < k; i++)
+			json_array_append_new(arr, json_real(x[i]));
+		json_object_set_new(out, v, arr);
 		free(x);
 	}
 	free(s.s);
-	if (results_commit(&rf) || !nv)
-		return;
-	snprintf(name, sizeof(name), "fig-%s.entry", stem);
-	snprintf(path, sizeof(path), "data/%s.entry.dat", stem);
-	snprintf(title, sizeof(title), "%s: D3cold entry latency", stem);
-	add_figure(rp, "d3cold", name, "latency-cdf.gp", path, title, vars,
-		   "entry latency (ms, from the low-power request to the state)", "lin", caption);
+	return out;
 }
 
-static void case_figures(struct report *rp, const json_t *c)
+void report_stats_of(const struct report *rp, const json_t *arr, struct report_stats *st)
 {
-	char stem[400], vars[256], name[450], data[450], title[500], xl[128], caption[2048];
-	const char *sec = is_d3cold(c) ? "d3cold" : "latency";
+	size_t n = json_array_size(arr);
+	double *x = malloc((n ? n : 1) * sizeof(*x));
+	double seed = rs_num(json_object_get(rp->r.run, "options"), "seed");
+	struct stats_ci ci;
 
-	rs_case_stem(c, stem, sizeof(stem));
-	if (!latency_data(rp, c, stem, vars, sizeof(vars)))
-		return;
-	case_caption(rp, c, caption, sizeof(caption));
-	snprintf(data, sizeof(data), "data/%s.lat.dat", stem);
-	snprintf(xl, sizeof(xl), "%s per %s", unit_name(c),
-		 is_d3cold(c) ? "operation (exit from low power)" : "operation");
-	snprintf(name, sizeof(name), "fig-%s.cdf", stem);
-	snprintf(title, sizeof(title), "%s: distribution", stem);
-	add_figure(rp, sec, name, "latency-cdf.gp", data, title, vars, xl, "log", caption);
-	snprintf(name, sizeof(name), "fig-%s.hist", stem);
-	snprintf(title, sizeof(title), "%s: histogram", stem);
-	add_figure(rp, sec, name, "latency-hist.gp", data, title, vars, xl, "log", caption);
-	if (is_d3cold(c) && !strcmp(rs_str(c, "case"), "exit"))
-		entry_figure(rp, c, stem);
-}
-
-/* Overhead bars: one figure per (suite, device) with vs_reference data. */
-static void overhead_figures(struct report *rp)
-{
-	json_t *cases = json_object_get(rp->r.summary, "cases"), *c, *done = json_object();
-	size_t i;
-
-	json_array_foreach(cases, i, c)
-	{
-		char key[128], vars[256] = "", path[4096], name[512], title[512], cap[2048];
-		const char *v;
-		json_t *d, *c2, *vlist = json_array();
-		struct results_file rf;
-		size_t k, used = 0, cu = 0;
-
-		snprintf(key, sizeof(key), "%s %s", rs_str(c, "suite"), rs_str(c, "device"));
-		if (is_d3cold(c) || rs_str(c, "point")[0] || json_object_get(done, key) ||
-		    !json_object_size(json_object_get(c, "vs_reference"))) {
-			json_decref(vlist);
-			continue;
-		}
-		json_object_set_new(done, key, json_true());
-		/* variants: union over the group's cases, in order */
-		json_array_foreach(cases, k, c2)
-		{
-			if (strcmp(rs_str(c2, "suite"), rs_str(c, "suite")) ||
-			    strcmp(rs_str(c2, "device"), rs_str(c, "device")) ||
-			    rs_str(c2, "point")[0])
-				continue;
-			json_object_foreach(json_object_get(c2, "vs_reference"), v, d)
-			{
-				size_t j;
-				json_t *x;
-				bool have = false;
-
-				json_array_foreach(vlist, j, x) have |=
-					!strcmp(json_string_value(x), v);
-				if (!have) {
-					json_array_append_new(vlist, json_string(v));
-					used += (size_t)snprintf(
-						vars + used,
-						used < sizeof(vars) ? sizeof(vars) - used : 0,
-						"%s%s", used ? " " : "", v);
-				}
-			}
-		}
-		snprintf(name, sizeof(name), "fig-overhead.%s%s%s", rs_str(c, "suite"),
-			 rs_str(c, "device")[0] ? "." : "", rs_str(c, "device"));
-		for (char *p = name; *p; p++)
-			if (*p == ':')
-				*p = '-';
-		snprintf(path, sizeof(path), "%s/data/%s.dat", rp->rdir, name + 4);
-		if (results_open(&rf, path)) {
-			json_decref(vlist);
-			continue;
-		}
-		fprintf(rf.f, "# case, then per variant (%s): hl_shift_ns ci95_lo ci95_hi\n# case",
-			vars);
-		json_array_foreach(vlist, k, d) fprintf(rf.f, " %s lo hi", json_string_value(d));
-		fputc('\n', rf.f);
-		cu += (size_t)snprintf(
-			cap, sizeof(cap),
-			"bars: Hodges-Lehmann shift of each variant against %s, ns per "
-			"operation; whiskers: 95 %% Moses CI; clock %s; ",
-			rp->r.reference, rp->r.clock_label);
-		json_array_foreach(cases, k, c2)
-		{
-			size_t j;
-
-			if (strcmp(rs_str(c2, "suite"), rs_str(c, "suite")) ||
-			    strcmp(rs_str(c2, "device"), rs_str(c, "device")) ||
-			    rs_str(c2, "point")[0])
-				continue;
-			fprintf(rf.f, "%s", rs_str(c2, "case"));
-			json_array_foreach(vlist, j, d)
-			{
-				json_t *s = json_object_get(json_object_get(c2, "vs_reference"),
-							    json_string_value(d));
-				json_t *ci = json_object_get(s, "hl_ci95");
-				json_t *vd = json_object_get(json_object_get(c2, "variants"),
-							     json_string_value(d));
-				double hl = rs_num(s, "hl_shift");
-
-				if (isnan(hl))
-					fprintf(rf.f, " NaN NaN NaN");
-				else
-					fprintf(rf.f, " %.6g %.6g %.6g", hl,
-						ci ? json_number_value(json_array_get(ci, 0)) : hl,
-						ci ? json_number_value(json_array_get(ci, 1)) : hl);
-				if (!isnan(hl) && cu < sizeof(cap))
-					cu += (size_t)snprintf(
-						cap + cu, sizeof(cap) - cu,
-						"%s/%s: %+.1f ns (%+.1f %%), n=%.0f, harness %.1f "
-						"ns; ",
-						rs_str(c2, "case"), json_string_value(d), hl,
-						rs_num(s, "percent_of_reference"), rs_num(vd, "n"),
-						rs_num(vd, "harness_overhead_ns"));
-			}
-			fputc('\n', rf.f);
-		}
-		if (!results_commit(&rf)) {
-			char data[600];
-
-			snprintf(data, sizeof(data), "data/%s.dat", name + 4);
-			snprintf(title, sizeof(title), "%s%s%s: overhead against %s",
-				 rs_str(c, "suite"), rs_str(c, "device")[0] ? " on " : "",
-				 rs_str(c, "device"), rp->r.reference);
-			add_figure(rp, "overhead", name, "overhead.gp", data, title, vars,
-				   "ns per operation, minus the reference", NULL, cap);
-		}
-		json_decref(vlist);
-	}
-	json_decref(done);
-}
-
-/* Contention: cases with point "t<N>", grouped by suite, case and device. */
-static void contention_figures(struct report *rp)
-{
-	json_t *cases = json_object_get(rp->r.summary, "cases"), *c, *done = json_object();
-	size_t i;
-	bool any = false;
-
-	json_array_foreach(cases, i, c)
-	{
-		char key[256], vars[256] = "", path[4096], name[512], title[512], cap[2048];
-		const char *v;
-		json_t *d, *c2;
-		struct results_file rf;
-		size_t k, used = 0, cu = 0;
-		int nv = 0;
-
-		if (rs_str(c, "point")[0] != 't')
-			continue;
-		any = true;
-		snprintf(key, sizeof(key), "%s.%s %s", rs_str(c, "suite"), rs_str(c, "case"),
-			 rs_str(c, "device"));
-		if (json_object_get(done, key))
-			continue;
-		json_object_set_new(done, key, json_true());
-		snprintf(name, sizeof(name), "fig-contention.%s.%s%s%s", rs_str(c, "suite"),
-			 rs_str(c, "case"), rs_str(c, "device")[0] ? "." : "", rs_str(c, "device"));
-		for (char *p = name; *p; p++)
-			if (*p == ':')
-				*p = '-';
-		snprintf(path, sizeof(path), "%s/data/%s.dat", rp->rdir, name + 4);
-		if (results_open(&rf, path))
-			continue;
-		fprintf(rf.f, "# threads ops_per_s linear_ops_per_s, one block per variant\n");
-		cu += (size_t)snprintf(cap, sizeof(cap),
-				       "ops/s of all threads (mean over rounds); dashed: the "
-				       "1-thread rate times threads; clock %s; ",
-				       rp->r.clock_label);
-		json_object_foreach(json_object_get(c, "variants"), v, d)
-		{
-			double base = NAN;
-			int rows = 0;
-
-			/* points sorted by thread count: cases appear in sweep order */
-			json_array_foreach(cases, k, c2)
-			{
-				json_t *vd, *pt;
-				double thr, ops = 0;
-				size_t j, np = 0;
-
-				if (strcmp(rs_str(c2, "suite"), rs_str(c, "suite")) ||
-				    strcmp(rs_str(c2, "case"), rs_str(c, "case")) ||
-				    strcmp(rs_str(c2, "device"), rs_str(c, "device")) ||
-				    rs_str(c2, "point")[0] != 't')
-					continue;
-				vd = json_object_get(json_object_get(c2, "variants"), v);
-				if (!vd)
-					continue;
-				thr = atof(rs_str(c2, "point") + 1);
-				json_array_foreach(json_object_get(vd, "points"), j, pt)
-				{
-					if (!isnan(rs_num(pt, "ops_per_s"))) {
-						ops += rs_num(pt, "ops_per_s");
-						np++;
-					}
-				}
-				if (np)
-					ops /= (double)np;
-				else if (rs_num(vd, "median") > 0)
-					ops = thr * 1e9 / rs_num(vd, "median");
-				else
-					continue;
-				if (isnan(base))
-					base = ops / thr;
-				if (!rows++) {
-					if (nv)
-						fprintf(rf.f, "\n\n");
-					fprintf(rf.f, "# %s\n", v);
-				}
-				fprintf(rf.f, "%g %.6g %.6g\n", thr, ops, base * thr);
-				if (cu < sizeof(cap))
-					cu += (size_t)snprintf(
-						cap + cu, sizeof(cap) - cu,
-						"%s %s: %.4g ops/s (n=%.0f, median %.4g ns/op, "
-						"harness %.1f ns); ",
-						v, rs_str(c2, "point"), ops, rs_num(vd, "n"),
-						rs_num(vd, "median"),
-						rs_num(vd, "harness_overhead_ns"));
-			}
-			if (rows) {
-				used += (size_t)snprintf(
-					vars + used, used < sizeof(vars) ? sizeof(vars) - used : 0,
-					"%s%s", nv ? " " : "", v);
-				nv++;
-			}
-		}
-		if (!results_commit(&rf) && nv) {
-			char data[600];
-
-			snprintf(data, sizeof(data), "data/%s.dat", name + 4);
-			snprintf(title, sizeof(title), "%s: contention scaling", key);
-			add_figure(rp, "contention", name, "contention.gp", data, title, vars, NULL,
-				   NULL, cap);
-		}
-	}
-	if (!any && ran_suite(rp, "contention"))
-		missing(rp, "contention: this run has no threaded case (suite contention)");
-	json_decref(done);
-}
-
-static double iso_epoch(const char *s)
-{
-	struct tm tm = {0};
-	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-
-	return end && !*end ? (double)timegm(&tm) : NAN;
-}
-
-/* History: the median of each case across the platform's runs. */
-static void history_figures(struct report *rp)
-{
-	char **ids;
-	size_t nids, i;
-	struct rs_run *runs;
-	json_t *c;
-
-	if (rs_list_runs(rp->pdir, &ids, &nids))
-		return;
-	if (nids < 2) {
-		missing(rp, "history: %s has only %zu run (needs 2 or more)", rp->pdir, nids);
-		rs_free_list(ids, nids);
+	*st = (struct report_stats){
+		.n = n, .median = NAN, .lo = NAN, .hi = NAN, .p99 = NAN, .max = NAN};
+	if (!x || !n) {
+		free(x);
 		return;
 	}
-	runs = calloc(nids, sizeof(*runs));
-	if (!runs) {
-		rs_free_list(ids, nids);
+	for (size_t i = 0; i < n; i++)
+		x[i] = json_number_value(json_array_get(arr, i));
+	stats_sort(x, n);
+	st->median = stats_quantile_sorted(x, n, 0.5);
+	st->p99 = stats_quantile_sorted(x, n, 0.99);
+	st->max = x[n - 1];
+	if (n >= 2 &&
+	    !stats_bootstrap_median_ci(x, n, 0.95, 1000, isnan(seed) ? 1 : (uint64_t)seed, &ci)) {
+		st->lo = ci.lo;
+		st->hi = ci.hi;
+	}
+	free(x);
+}
+
+void report_num(double v, struct strbuf *out)
+{
+	if (isnan(v))
+		sb_puts(out, "-");
+	else if (fabs(v) >= 1e4 && fabs(v) < 1e15)
+		sb_printf(out, "%.0f", v);
+	else
+		sb_printf(out, "%.4g", v);
+}
+
+void report_dur(double ns, struct strbuf *out)
+{
+	static const struct {
+		double div;
+		const char *unit;
+	} units[] = {{1e9, "s"}, {1e6, "ms"}, {1e3, "us"}, {1, "ns"}};
+	size_t i = 0;
+
+	if (isnan(ns)) {
+		sb_puts(out, "-");
 		return;
 	}
-	for (i = 0; i < nids; i++) {
-		char dir[4096];
-
-		snprintf(dir, sizeof(dir), "%s/%s", rp->pdir, ids[i]);
-		if (!strcmp(ids[i], rp->r.id) || !strcmp(dir, rp->r.dir)) {
-			runs[i].summary = json_incref(rp->r.summary);
-			snprintf(runs[i].start_time, sizeof(runs[i].start_time), "%s",
-				 rp->r.start_time);
-			snprintf(runs[i].id, sizeof(runs[i].id), "%s", rp->r.id);
-			continue;
-		}
-		rs_load(dir, &runs[i]);			 /* problems of other runs: noted below */
-		if (json_array_size(runs[i].problems)) { /* already named on stderr */
-			char buf[1200];
-
-			snprintf(buf, sizeof(buf), "history: run %s: %s", ids[i],
-				 json_string_value(json_array_get(runs[i].problems, 0)));
-			json_array_append_new(rp->missing, json_string(buf));
-		}
-	}
-	json_array_foreach(json_object_get(rp->r.summary, "cases"), i, c)
-	{
-		char stem[400], vars[256] = "", path[4096], name[512], title[600], cap[1024];
-		struct results_file rf;
-		const char *v;
-		json_t *d;
-		size_t used = 0, cu = 0, have = 0;
-		int nv = 0;
-
-		if (rs_str(c, "point")[0])
-			continue;
-		for (size_t k = 0; k < nids; k++)
-			have += rs_find_case(runs[k].summary, rs_str(c, "suite"), rs_str(c, "case"),
-					     rs_str(c, "device"), "") != NULL;
-		if (have < 2)
-			continue;
-		rs_case_stem(c, stem, sizeof(stem));
-		snprintf(path, sizeof(path), "%s/data/%s.history.dat", rp->rdir, stem);
-		if (results_open(&rf, path))
-			continue;
-		fprintf(rf.f, "# start_epoch_s median_%s ci95_lo ci95_hi run_id\n", unit_name(c));
-		cu += (size_t)snprintf(
-			cap, sizeof(cap),
-			"median with its 95 %% bootstrap CI per run; %zu runs; clock "
-			"%s (this run); ",
-			have, rp->r.clock_label);
-		json_object_foreach(json_object_get(c, "variants"), v, d)
-		{
-			int rows = 0;
-
-			for (size_t k = 0; k < nids; k++) {
-				json_t *c2 =
-					rs_find_case(runs[k].summary, rs_str(c, "suite"),
-						     rs_str(c, "case"), rs_str(c, "device"), "");
-				json_t *vd = json_object_get(json_object_get(c2, "variants"), v);
-				json_t *ci = json_object_get(vd, "median_ci95");
-				double t = iso_epoch(runs[k].start_time), m = rs_num(vd, "median");
-
-				if (!vd || isnan(t) || isnan(m))
-					continue;
-				if (!rows++) {
-					if (nv)
-						fprintf(rf.f, "\n\n");
-					fprintf(rf.f, "# %s\n", v);
-				}
-				fprintf(rf.f, "%.0f %.6g %.6g %.6g %s\n", t, m / unit_div(c),
-					(ci ? json_number_value(json_array_get(ci, 0)) : m) /
-						unit_div(c),
-					(ci ? json_number_value(json_array_get(ci, 1)) : m) /
-						unit_div(c),
-					runs[k].id);
-				if (cu < sizeof(cap))
-					cu += (size_t)snprintf(cap + cu, sizeof(cap) - cu,
-							       "%s@%s n=%.0f harness %.1f ns; ", v,
-							       runs[k].id, rs_num(vd, "n"),
-							       rs_num(vd, "harness_overhead_ns"));
-			}
-			if (rows >= 1) {
-				used += (size_t)snprintf(
-					vars + used, used < sizeof(vars) ? sizeof(vars) - used : 0,
-					"%s%s", nv ? " " : "", v);
-				nv++;
-			}
-		}
-		if (!results_commit(&rf) && nv) {
-			char data[512], yl[64];
-
-			snprintf(data, sizeof(data), "data/%s.history.dat", stem);
-			snprintf(name, sizeof(name), "fig-%s.history", stem);
-			snprintf(title, sizeof(title), "%s: median across runs", stem);
-			snprintf(yl, sizeof(yl), "median, %s per operation", unit_name(c));
-			add_figure(rp, "history", name, "history.gp", data, title, vars, yl, NULL,
-				   cap);
-		}
-	}
-	for (i = 0; i < nids; i++)
-		rs_free(&runs[i]);
-	free(runs);
-	rs_free_list(ids, nids);
+	while (i + 1 < ARRAY_SIZE(units) && fabs(ns) < units[i].div)
+		i++;
+	sb_printf(out, "%.4g%s", ns / units[i].div, units[i].unit);
 }
+
+/* ---- drawing ------------------------------------------------------------ */
 
 /* Is @prog runnable (a path, or a name in PATH)? */
 static bool find_program(const char *prog)
@@ -742,17 +292,17 @@ static void draw_finish(struct report *rp, json_t *f, pid_t pid, const char *log
 	char out[4096];
 	struct stat st;
 	int status = -1;
+	bool ok;
 
 	if (pid > 0)
 		waitpid(pid, &status, 0);
 	snprintf(out, sizeof(out), "%s/%s.svg", rp->rdir, rs_str(f, "file"));
-	bool ok = WIFEXITED(status) && !WEXITSTATUS(status) && !stat(out, &st) && st.st_size;
-
+	ok = WIFEXITED(status) && !WEXITSTATUS(status) && !stat(out, &st) && st.st_size;
 	snprintf(out, sizeof(out), "%s/%s.png", rp->rdir, rs_str(f, "file"));
 	ok = ok && !stat(out, &st) && st.st_size;
 	json_object_set_new(f, "ok", json_boolean(ok));
 	if (!ok)
-		missing(rp, "figure %s: gnuplot failed (see %s)", rs_str(f, "file"), log);
+		report_missing(rp, "figure %s: gnuplot failed (see %s)", rs_str(f, "file"), log);
 }
 
 /*
@@ -786,401 +336,43 @@ static void draw(struct report *rp)
 	free(pids);
 }
 
-/* ---- HTML -------------------------------------------------------------- */
+/* ---- the run and its platform's history --------------------------------- */
 
-static void h(FILE *f, const char *s)
+/* Load the platform's runs, oldest first; the reported one shares @rp->r's files. */
+static void load_runs(struct report *rp)
 {
-	rs_html_puts(f, s);
-}
+	char **ids = NULL;
+	size_t nids = 0;
 
-static void html_kv(FILE *f, const char *k, const char *v)
-{
-	fprintf(f, "<tr><th>");
-	h(f, k);
-	fprintf(f, "</th><td>");
-	h(f, v);
-	fprintf(f, "</td></tr>\n");
-}
-
-static void fmt_val(const json_t *c, double ns, char *buf, size_t len)
-{
-	if (isnan(ns))
-		snprintf(buf, len, "-");
-	else
-		units_format_ns(ns, buf, len);
-	(void)c;
-}
-
-/* The round-level shift (summary.json vs_reference.<v>.rounds), if any. */
-static void html_rounds(FILE *f, const json_t *c, const json_t *r)
-{
-	json_t *ci = json_object_get(r, "ci");
-	char m[64], a[64], b[64];
-
-	if (!ci)
-		return;
-	fmt_val(c, rs_num(r, "median_diff"), m, sizeof(m));
-	fmt_val(c, json_number_value(json_array_get(ci, 0)), a, sizeof(a));
-	fmt_val(c, json_number_value(json_array_get(ci, 1)), b, sizeof(b));
-	fprintf(f, "<br>by rounds: %s [%s, %s], %.0f rounds, p %.2g", m, a, b, rs_num(r, "n"),
-		rs_num(r, "p"));
-}
-
-static void html_case_table(FILE *f, const struct report *rp, const json_t *c)
-{
-	char label[300], a[32], b[32], m[32];
-	const char *v;
-	json_t *d;
-
-	rs_case_label(c, label, sizeof(label));
-	fprintf(f, "<table class=\"stats\"><caption>");
-	h(f, label);
-	fprintf(f, " &mdash; %s, batch %lld, clock ", rs_str(c, "unit"),
-		(long long)json_integer_value(json_object_get(c, "batch")));
-	h(f, clock_words(rp->r.clock_label));
-	fprintf(f, "</caption>\n<tr><th>variant</th><th>n valid / total</th><th>median</th>"
-		   "<th>median 95%% CI</th><th>p90</th><th>p99</th><th>p99.9</th><th>stddev</th>"
-		   "<th>harness overhead</th><th>shift vs ");
-	h(f, rs_str(c, "reference"));
-	fputs(" [95% CI], Mann-Whitney p</th></tr>\n", f);
-	json_object_foreach(json_object_get(c, "variants"), v, d)
-	{
-		json_t *ci = json_object_get(d, "median_ci95");
-		json_t *s = json_object_get(json_object_get(c, "vs_reference"), v);
-		const char *keys[] = {"p90", "p99", "p999", "stddev"};
-
-		fprintf(f, "<tr><td>");
-		h(f, v);
-		fmt_val(c, rs_num(d, "median"), m, sizeof(m));
-		fprintf(f, "</td><td>%.0f / %.0f</td><td>%s</td>", rs_num(d, "valid"),
-			rs_num(d, "total"), m);
-		fmt_val(c, ci ? json_number_value(json_array_get(ci, 0)) : NAN, a, sizeof(a));
-		fmt_val(c, ci ? json_number_value(json_array_get(ci, 1)) : NAN, b, sizeof(b));
-		fprintf(f, "<td>[%s, %s]</td>", a, b);
-		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
-			fmt_val(c, rs_num(d, keys[k]), m, sizeof(m));
-			fprintf(f, "<td>%s</td>", m);
-		}
-		fmt_val(c, rs_num(d, "harness_overhead_ns"), m, sizeof(m));
-		fprintf(f, "<td>%s</td><td>", m);
-		if (s) {
-			json_t *hci = json_object_get(s, "hl_ci95");
-
-			fmt_val(c, rs_num(s, "hl_shift"), m, sizeof(m));
-			fmt_val(c, hci ? json_number_value(json_array_get(hci, 0)) : NAN, a,
-				sizeof(a));
-			fmt_val(c, hci ? json_number_value(json_array_get(hci, 1)) : NAN, b,
-				sizeof(b));
-			fprintf(f, "%s (%+.2f %%) [%s, %s], p %.2g", m,
-				rs_num(s, "percent_of_reference"), a, b,
-				rs_num(json_object_get(s, "mann_whitney"), "p"));
-			html_rounds(f, c, json_object_get(s, "rounds"));
-		} else {
-			fprintf(f, "-");
-		}
-		fprintf(f, "</td></tr>\n");
-	}
-	fprintf(f, "</table>\n");
-}
-
-static void html_notes(FILE *f, const char *title, const json_t *arr)
-{
-	json_t *x;
-	size_t i;
-
-	fprintf(f, "<h2>%s (%zu)</h2>\n", title, json_array_size(arr));
-	if (!json_array_size(arr)) {
-		fprintf(f, "<p>none</p>\n");
-		return;
-	}
-	fprintf(f, "<ul>\n");
-	json_array_foreach(arr, i, x)
-	{
-		fprintf(f, "<li>");
-		if (json_is_string(x)) {
-			h(f, json_string_value(x));
-		} else {
-			char *s = NULL;
-			const char *k;
-			json_t *v;
-			bool first = true;
-
-			json_object_foreach(x, k, v)
-			{
-				s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-				fprintf(f, "%s<b>", first ? "" : ", ");
-				h(f, k);
-				fprintf(f, "</b> ");
-				h(f, json_is_string(v) ? json_string_value(v) : s ? s : "");
-				free(s);
-				first = false;
-			}
-		}
-		fprintf(f, "</li>\n");
-	}
-	fprintf(f, "</ul>\n");
-}
-
-static const char *const sections[][2] = {
-	{"overhead", "Per-operation overhead against the reference"},
-	{"latency", "Latency distributions"},
-	{"d3cold", "D3cold exit and entry"},
-	{"contention", "Contention scaling"},
-	{"history", "History across runs"},
-};
-
-static int write_html(struct report *rp)
-{
-	char path[4096], buf[64];
-	struct results_file rf;
-	json_t *ident = json_object(), *flat = json_object(), *x, *c;
-	const char *k;
-	size_t i;
-	int ret;
-
-	snprintf(path, sizeof(path), "%s/index.html", rp->rdir);
-	ret = results_open(&rf, path);
-	if (ret)
+	if (rs_list_runs(rp->pdir, &ids, &nids) || !nids)
 		goto out;
-	FILE *f = rf.f;
+	rp->runs = calloc(nids, sizeof(*rp->runs));
+	if (!rp->runs)
+		goto out;
+	rp->nruns = nids;
+	for (size_t i = 0; i < nids; i++) {
+		struct rs_run *x = &rp->runs[i];
+		char dir[4096];
 
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>"
-		   "vfio-pm-bench report: ");
-	h(f, rp->r.id);
-	fprintf(f, "</title>\n<style>\nbody{font-family:sans-serif;margin:1.5em;max-width:1300px}"
-		   "table{border-collapse:collapse;margin:0.6em 0}td,th{border:1px solid #aaa;"
-		   "padding:2px 6px;text-align:left;font-size:90%%}caption{text-align:left;"
-		   "font-weight:bold}figure{margin:1em 0;border-top:1px solid #ddd}"
-		   "figure img{max-width:100%%}figcaption{font-size:85%%;color:#333}"
-		   ".missing{color:#b00}.broken{outline:3px solid #b00}code{font-size:90%%}"
-		   "\n</style>\n");
-	/* marks broken images, also for the headless-browser test */
-	fprintf(f, "<script>\nwindow.addEventListener('load', function () {\n"
-		   "  var im = document.images, bad = 0;\n"
-		   "  for (var i = 0; i < im.length; i++)\n"
-		   "    if (!im[i].complete || im[i].naturalWidth === 0) { bad++; im[i].className "
-		   "+= ' broken'; }\n"
-		   "  document.body.setAttribute('data-images', im.length);\n"
-		   "  document.body.setAttribute('data-broken', bad);\n"
-		   "});\n</script>\n</head><body>\n<h1>vfio-pm-bench: ");
-	h(f, rp->r.platform);
-	fprintf(f, " / ");
-	h(f, rp->r.id);
-	fprintf(f, "</h1>\n<p>Clock: <b>");
-	h(f, clock_words(rp->r.clock_label));
-	fprintf(f, "</b>. Values are per operation; n counts valid samples; CIs are 95 %%. "
-		   "Every figure's caption gives n, the spread, the harness overhead (the null "
-		   "loop, same batch) and the clock.</p>\n");
-
-	fprintf(f, "<h2>Contents</h2>\n<ul>\n");
-	for (i = 0; i < ARRAY_SIZE(sections); i++)
-		fprintf(f, "<li><a href=\"#%s\">%s</a></li>\n", sections[i][0], sections[i][1]);
-	fprintf(f, "<li><a href=\"#tables\">Summary tables</a></li>\n<li><a href=\"#missing\">"
-		   "Skipped, failed and missing</a></li>\n<li><a href=\"summary.md\">summary.md"
-		   "</a> (plain text, for mailing lists)</li>\n</ul>\n");
-
-	fprintf(f, "<h2>Run</h2>\n<table>\n");
-	html_kv(f, "run id", rp->r.id);
-	html_kv(f, "status", rs_str(rp->r.run, "status"));
-	html_kv(f, "command", rs_str(rp->r.run, "command"));
-	html_kv(f, "harness revision", rs_str(rp->r.run, "harness_revision"));
-	html_kv(f, "start", rs_str(rp->r.run, "start_time"));
-	html_kv(f, "end", rs_str(rp->r.run, "end_time"));
-	html_kv(f, "reference variant", rp->r.reference);
-	x = json_object_get(rp->r.run, "clock");
-	html_kv(f, "clock kind", rs_str(x, "kind"));
-	html_kv(f, "clock label", rs_str(x, "label"));
-	snprintf(buf, sizeof(buf), "%.1f ns", rs_num(x, "overhead_ns"));
-	html_kv(f, "clock read overhead", buf);
-	snprintf(buf, sizeof(buf), "%.1f ns", rs_num(x, "resolution_ns"));
-	html_kv(f, "clock resolution", buf);
-	snprintf(path, sizeof(path), "%s/vm.json", rp->r.dir);
-	if (!access(path, R_OK)) { /* the QEMU launcher's stage timings */
-		json_t *vm = results_load_json(path), *vmflat = json_object();
-
-		rs_flatten(vm, "vm", vmflat);
-		json_object_foreach(vmflat, k, c) html_kv(f, k, json_string_value(c));
-		json_decref(vmflat);
-		json_decref(vm);
-	}
-	fprintf(f, "</table>\n");
-
-	fprintf(f, "<h2>Platform identity</h2>\n<table>\n");
-	x = json_object_get(rp->r.run, "platform_identity");
-	if (!x) {
-		snprintf(path, sizeof(path), "%s/platform.json", rp->pdir);
-		json_decref(ident);
-		ident = json_load_file(path, 0, NULL);
-		x = ident;
-		if (!x) {
-			missing(rp, "%s: missing or corrupt (platform identity)", path);
-			fprintf(f, "<tr><td class=\"missing\">missing</td></tr>\n");
+		snprintf(dir, sizeof(dir), "%s/%s", rp->pdir, ids[i]);
+		if (!strcmp(ids[i], rp->r.id) || !strcmp(dir, rp->r.dir)) {
+			rp->this_run = i;
+			snprintf(x->dir, sizeof(x->dir), "%s", rp->r.dir);
+			snprintf(x->id, sizeof(x->id), "%s", rp->r.id);
+			snprintf(x->start_time, sizeof(x->start_time), "%s", rp->r.start_time);
+			x->run = json_incref(rp->r.run);
+			x->summary = json_incref(rp->r.summary);
+			continue;
 		}
+		rs_load(dir, x); /* problems: named on stderr, and noted here */
+		if (json_array_size(x->problems))
+			json_array_append_new(
+				rp->missing,
+				json_sprintf("history: run %s: %s", ids[i],
+					     json_string_value(json_array_get(x->problems, 0))));
 	}
-	rs_flatten(x, "", flat);
-	json_object_foreach(flat, k, c) html_kv(f, k, json_string_value(c));
-	fprintf(f, "</table>\n");
-
-	for (i = 0; i < ARRAY_SIZE(sections); i++) {
-		size_t j, n = 0;
-
-		fprintf(f, "<h2 id=\"%s\">%s</h2>\n", sections[i][0], sections[i][1]);
-		json_array_foreach(rp->figs, j, x)
-		{
-			if (strcmp(rs_str(x, "section"), sections[i][0]))
-				continue;
-			n++;
-			fprintf(f, "<figure>\n");
-			if (json_is_true(json_object_get(x, "ok"))) {
-				fprintf(f, "<a href=\"%s.png\"><img src=\"%s.svg\" alt=\"",
-					rs_str(x, "file"), rs_str(x, "file"));
-				h(f, rs_str(x, "title"));
-				fprintf(f, "\"></a>\n");
-			} else {
-				fprintf(f, "<p class=\"missing\">figure missing: ");
-				h(f, rs_str(x, "title"));
-				fprintf(f, " (gnuplot failed; see gnuplot.log)</p>\n");
-			}
-			fprintf(f, "<figcaption><b>");
-			h(f, rs_str(x, "title"));
-			fprintf(f, "</b>: ");
-			h(f, rs_str(x, "caption"));
-			fprintf(f, " <a href=\"data/\">data</a></figcaption>\n</figure>\n");
-		}
-		if (!n)
-			fprintf(f,
-				"<p class=\"missing\">No figure: no data for this section in this "
-				"run (see <a href=\"#missing\">missing</a>).</p>\n");
-	}
-
-	fprintf(f, "<h2 id=\"tables\">Summary tables</h2>\n");
-	if (!rp->r.summary)
-		fprintf(f, "<p class=\"missing\">summary.json is missing or corrupt.</p>\n");
-	json_array_foreach(json_object_get(rp->r.summary, "cases"), i, c) html_case_table(f, rp, c);
-
-	fprintf(f, "<div id=\"missing\"></div>\n");
-	html_notes(f, "Skipped", json_object_get(rp->r.run, "skipped"));
-	html_notes(f, "Failed", json_object_get(rp->r.run, "failed"));
-	html_notes(f, "Missing or corrupt inputs", rp->r.problems);
-	html_notes(f, "Not drawn", rp->missing);
-	fprintf(f, "<p>Generated by vfio-pm-bench %s report.</p>\n</body></html>\n", vpb_git_rev);
-	ret = results_commit(&rf);
 out:
-	json_decref(ident);
-	json_decref(flat);
-	return ret;
-}
-
-/* ---- summary.md (LKP style) ------------------------------------------- */
-
-/* Entry latency of the cycle cases (summary.json variants.<v>.entry). */
-static void md_entry(FILE *f, const json_t *summary)
-{
-	bool head = false;
-	json_t *c, *d;
-	const char *v;
-	size_t i;
-
-	json_array_foreach(json_object_get(summary, "cases"), i, c)
-	{
-		json_object_foreach(json_object_get(c, "variants"), v, d)
-		{
-			json_t *e = json_object_get(d, "entry");
-			char stem[400];
-
-			if (!e || isnan(rs_num(e, "median")))
-				continue;
-			if (!head)
-				fprintf(f, "\nentry latency (ms, from the low-power request to the "
-					   "state reached), valid cycles:\n");
-			head = true;
-			rs_case_stem(c, stem, sizeof(stem));
-			fprintf(f, "%-32s %-12s median %10.4g  p90 %10.4g  max %10.4g  n=%.0f\n",
-				stem, v, rs_num(e, "median") / 1e6, rs_num(e, "p90") / 1e6,
-				rs_num(e, "max") / 1e6, rs_num(e, "n"));
-		}
-	}
-}
-
-static int write_md(struct report *rp)
-{
-	char path[4096];
-	struct results_file rf;
-	json_t *c, *vars = json_array(), *x;
-	size_t i, j;
-	int ret;
-
-	snprintf(path, sizeof(path), "%s/summary.md", rp->rdir);
-	ret = results_open(&rf, path);
-	if (ret) {
-		json_decref(vars);
-		return ret;
-	}
-	FILE *f = rf.f;
-
-	/* the variants compared with the reference, in order of appearance */
-	json_array_foreach(json_object_get(rp->r.summary, "cases"), i, c)
-	{
-		const char *v;
-		json_t *d;
-
-		json_object_foreach(json_object_get(c, "vs_reference"), v, d)
-		{
-			bool have = false;
-
-			json_array_foreach(vars, j, x) have |= !strcmp(json_string_value(x), v);
-			if (!have)
-				json_array_append_new(vars, json_string(v));
-		}
-	}
-	fprintf(f, "vfio-pm-bench %s on %s (harness %s)\n", rp->r.id, rp->r.platform,
-		rs_str(rp->r.run, "harness_revision"));
-	fprintf(f, "clock: %s\n", clock_words(rp->r.clock_label));
-	fprintf(f, "value: median per operation (ns, or ms for d3cold); +-%%stddev: stddev / "
-		   "mean;\n%%change: Hodges-Lehmann shift / base median, [95 %% CI of the shift],\n"
-		   "p: Mann-Whitney; n: valid samples base/new; ovh: harness overhead (ns)\n");
-	json_array_foreach(vars, j, x)
-	{
-		const char *nv = json_string_value(x);
-
-		fprintf(f, "\n%16s %30s %16s\n", rp->r.reference, "%change", nv);
-		fprintf(f, "---------------- ------------------------------ ----------------\n");
-		json_array_foreach(json_object_get(rp->r.summary, "cases"), i, c)
-		{
-			json_t *b =
-				json_object_get(json_object_get(c, "variants"), rp->r.reference);
-			json_t *n = json_object_get(json_object_get(c, "variants"), nv);
-			json_t *s = json_object_get(json_object_get(c, "vs_reference"), nv);
-			json_t *ci = json_object_get(s, "hl_ci95");
-			double div = unit_div(c), bm = rs_num(b, "median"),
-			       nm = rs_num(n, "median");
-			char stem[400], chg[64];
-
-			if (!b || !n || !s || isnan(bm) || isnan(nm))
-				continue;
-			rs_case_stem(c, stem, sizeof(stem));
-			snprintf(chg, sizeof(chg), "%+.1f%% [%+.1f,%+.1f] p=%.1g",
-				 rs_num(s, "percent_of_reference"),
-				 ci && bm ? 100 * json_number_value(json_array_get(ci, 0)) / bm
-					  : NAN,
-				 ci && bm ? 100 * json_number_value(json_array_get(ci, 1)) / bm
-					  : NAN,
-				 rs_num(json_object_get(s, "mann_whitney"), "p"));
-			fprintf(f,
-				"%10.4g +-%3.0f%% %30s %10.4g +-%3.0f%%  %s (%s) n=%.0f/%.0f "
-				"ovh=%.0f/%.0f\n",
-				bm / div, 100 * rs_num(b, "stddev") / rs_num(b, "mean"), chg,
-				nm / div, 100 * rs_num(n, "stddev") / rs_num(n, "mean"), stem,
-				unit_name(c), rs_num(b, "n"), rs_num(n, "n"),
-				rs_num(b, "harness_overhead_ns"), rs_num(n, "harness_overhead_ns"));
-		}
-	}
-	if (!json_array_size(vars))
-		fprintf(f, "\n(no variant to compare with the reference %s in this run)\n",
-			rp->r.reference);
-	json_decref(vars);
-	md_entry(f, rp->r.summary);
-	return results_commit(&rf);
+	rs_free_list(ids, nids);
 }
 
 int report_generate(const char *platform_dir, const char *run_id, const char *gnuplot, char *index,
@@ -1189,8 +381,6 @@ int report_generate(const char *platform_dir, const char *run_id, const char *gn
 	struct report *rp = calloc(1, sizeof(*rp));
 	char **ids = NULL, dir[4096], sub[4096];
 	size_t nids = 0;
-	json_t *c;
-	size_t i;
 	int ret;
 
 	if (!rp)
@@ -1199,6 +389,7 @@ int report_generate(const char *platform_dir, const char *run_id, const char *gn
 	rp->gnuplot = gnuplot;
 	rp->figs = json_array();
 	rp->missing = json_array();
+	rp->colors = json_object();
 	snprintf(rp->plotdir, sizeof(rp->plotdir), "%s",
 		 getenv("VPB_PLOT_DIR") ? getenv("VPB_PLOT_DIR") : VPB_PLOT_DIR);
 	if (gnuplot && !find_program(gnuplot)) {
@@ -1231,23 +422,25 @@ int report_generate(const char *platform_dir, const char *run_id, const char *gn
 	}
 	snprintf(sub, sizeof(sub), "%s/lstopo.xml", platform_dir);
 	if (access(sub, R_OK))
-		missing(rp, "%s: missing (hwloc topology of the platform)", sub);
+		report_missing(rp, "%s: missing (hwloc topology of the platform)", sub);
 
-	overhead_figures(rp);
-	json_array_foreach(json_object_get(rp->r.summary, "cases"), i,
-			   c) if (!rs_str(c, "point")[0]) case_figures(rp, c);
-	contention_figures(rp);
-	history_figures(rp);
+	assign_colors(rp);
+	load_runs(rp);
+	report_figures(rp);
 	if (gnuplot)
 		draw(rp);
-	ret = write_html(rp);
-	ret = write_md(rp) ? -EIO : ret ? -EIO : 0;
+	ret = report_write_html(rp);
+	ret = report_write_md(rp) ? -EIO : ret ? -EIO : 0;
 	snprintf(index, len, "%s/index.html", rp->rdir);
 out:
 	rs_free_list(ids, nids);
+	for (size_t i = 0; i < rp->nruns; i++)
+		rs_free(&rp->runs[i]);
+	free(rp->runs);
 	rs_free(&rp->r);
 	json_decref(rp->figs);
 	json_decref(rp->missing);
+	json_decref(rp->colors);
 	free(rp);
 	return ret;
 }
@@ -1256,15 +449,19 @@ static void report_usage(FILE *f)
 {
 	fprintf(f, "usage: vfio-pm-bench report results/<platform> [--run ID]\n\n"
 		   "Draws a run (default: the newest, by start time) with gnuplot and writes\n"
-		   "<run>/report/: index.html (self-contained: platform identity, every figure,\n"
-		   "the summary tables, skipped/failed runs and what is missing), summary.md\n"
+		   "<run>/report/: index.html (every figure inline, one colour per variant in\n"
+		   "all of them, each with its numbers in a table; the D-state each low-power\n"
+		   "case reached; the platform's history by time and by kernel release; the\n"
+		   "platform identity; skipped/failed runs and what is missing), summary.md\n"
 		   "(fixed-width tables for mailing lists), the figures as SVG and PNG, and\n"
-		   "their data files. A missing or corrupt input is named on stderr and marked\n"
+		   "their data files. report/ is derived: it is written again each time and\n"
+		   "not committed. A missing or corrupt input is named on stderr and marked\n"
 		   "in the HTML; the rest is still produced.\n\n"
 		   "  --run ID      the run directory's name under results/<platform>\n"
+		   "  -h, --help    this text\n"
 		   "Environment: VPB_GNUPLOT (default gnuplot), VPB_PLOT_DIR (the scripts).\n"
 		   "Exit: 0 written, 1 failure (gnuplot missing: apt-get install gnuplot-nox),\n"
-		   "2 usage.\n");
+		   "2 usage (also: no such run).\n");
 }
 
 int cmd_report(int argc, char **argv)

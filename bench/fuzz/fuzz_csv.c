@@ -4,7 +4,9 @@
  * the input is both <stem>.csv (rs_load_samples()) and <stem>.hist.csv
  * (rs_load_hist()) of a run whose summary.json has that one case, and
  * rs_case_values() then takes the values of the variant of the first row,
- * as `compare` does.
+ * as `compare` does. Both formats are read: schema 2 (RFC 4180, a header
+ * row) and schema 1 (space-separated); the seeds, the fixture runs' files,
+ * hold both.
  */
 #include "fuzz.h"
 #include "resultset.h"

@@ -16,6 +16,7 @@
  */
 #include "fuzz.h"
 #include "resultset.h"
+#include "cmd/report.h"
 
 #include <dirent.h>
 
@@ -74,10 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rs_free(&r);
 		return 0;
 	}
-	json_array_foreach(json_object_get(r.summary, "cases"), i, c)
-	{
-		json_object_foreach(json_object_get(c, "variants"), variant, x)
-		{
+	json_array_foreach(json_object_get(r.summary, "cases"), i, c) {
+		json_object_foreach(json_object_get(c, "variants"), variant, x) {
 			if (!rs_case_values(&r, c, variant, &v, &n, &source))
 				free(v);
 		}
@@ -93,8 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Two variants of the fuzzed run: its rounds pair (round_medians). */
 	c = json_array_get(json_object_get(r.summary, "cases"), 0);
 	n = 0;
-	json_object_foreach(json_object_get(c, "variants"), variant, x)
-	{
+	json_object_foreach(json_object_get(c, "variants"), variant, x) {
 		struct compare_side va = {.run = &r, .variant = variant};
 
 		if (n++ && compare_runs(&sb, &va, &o, &out) >= 0)

@@ -205,3 +205,22 @@ void results_case_stem(const char *suite, const char *name, const char *device, 
 	if (point[0] && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, ".%s", point);
 }
+
+void results_csv_field(FILE *f, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!n)
+		return;
+	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && s[n - 1] != ' ') {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s == '\r' || *s == '\n' ? ' ' : *s, f);
+	}
+	fputc('"', f);
+}

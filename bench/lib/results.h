@@ -13,7 +13,10 @@
 
 /*
  * The results format version, documented in results/README.md. Readers
- * accept every version from 1 to this one and refuse any other.
+ * accept every version from 1 to this one and refuse any other. 2: the
+ * per-case files are RFC 4180 CSV with a header row (version 1 wrote them
+ * space-separated with '#' comments; resultset.c still reads them), and
+ * summary.json has entry latency and null figures for no data.
  */
 #define RESULTS_SCHEMA_VERSION 2
 
@@ -65,6 +68,19 @@ int results_write_json(const char *path, const json_t *j);
  * "<path>:<line>:<column>: <error>" and returns NULL.
  */
 json_t *results_load_json(const char *path);
+
+/**
+ * results_csv_field() - write one field of an RFC 4180 record: quoted (with
+ * '"' doubled) when it holds a comma, a quote, a line break or a leading or
+ * trailing space, as is otherwise. A line break inside @s is written as a
+ * space, so that a record is always one line.
+ * @f: the file
+ * @s: the field's text (NULL: empty)
+ */
+void results_csv_field(FILE *f, const char *s);
+
+/* The record separator of RFC 4180. */
+#define RESULTS_CSV_EOL "\r\n"
 
 /** results_mkdirs() - mkdir -p; Return: 0 or -errno with a message. */
 int results_mkdirs(const char *path);

@@ -6,14 +6,17 @@
 #include "common.h"
 #include "results.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 const char *rs_str(const json_t *o, const char *key)
 {
@@ -357,7 +360,7 @@ int rs_load(const char *dir, struct rs_run *r)
 		if (*rs_str(r->run, "run_id"))
 			copy(r->id, sizeof(r->id), rs_str(r->run, "run_id"));
 		copy(r->platform, sizeof(r->platform), rs_str(r->run, "platform"));
-		copy(r->start_time, sizeof(r->start_time), rs_str(r->run, "start_time"));
+		rs_run_start(r->run, r->id, r->start_time, sizeof(r->start_time));
 		clk = json_object_get(r->run, "clock");
 		copy(r->clock_label, sizeof(r->clock_label), rs_str(clk, "label"));
 		copy(r->clock_kind, sizeof(r->clock_kind), rs_str(clk, "kind"));
@@ -400,6 +403,35 @@ void rs_free(struct rs_run *r)
 	json_decref(r->summary);
 	json_decref(r->problems);
 	r->run = r->summary = r->problems = NULL;
+}
+
+const char *rs_run_start(const json_t *run, const char *id, char *buf, size_t len)
+{
+	const char *label = rs_str(json_object_get(run, "clock"), "label");
+	char from_id[32];
+	struct tm tm = {0};
+	const char *end;
+
+	copy(buf, len, rs_str(run, "start_time"));
+	if (json_object_get(run, "guest_start_time") ||
+	    (strcmp(label, "icount") && strcmp(label, "host")))
+		return "start_time";
+	/*
+	 * A QEMU run from before run.json kept the guest's clock apart: its
+	 * start_time may be the guest's (pinned by -rtc base=...). The host
+	 * named the run before it started, so a start_time before the time in
+	 * the run id is the guest's, and the id's time is the host's.
+	 */
+	end = strptime(id, "%Y%m%dT%H%M%SZ", &tm);
+	if (end && (!*end || *end == '-')) {
+		strftime(from_id, sizeof(from_id), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (strcmp(buf, from_id) < 0) {
+			copy(buf, len, from_id);
+			return "run id";
+		}
+		return "start_time";
+	}
+	return "guest clock"; /* maybe not: without a time in the id, nothing says */
 }
 
 struct run_key {
@@ -454,7 +486,7 @@ int rs_list_runs(const char *platform_dir, char ***ids, size_t *n)
 		keys[cnt].start[0] = '\0';
 		snprintf(path, sizeof(path), "%s/%s/run.json", platform_dir, de->d_name);
 		j = json_load_file(path, 0, NULL);
-		copy(keys[cnt].start, sizeof(keys[cnt].start), rs_str(j, "start_time"));
+		rs_run_start(j, de->d_name, keys[cnt].start, sizeof(keys[cnt].start));
 		json_decref(j);
 		cnt++;
 	}
@@ -506,8 +538,7 @@ json_t *rs_find_case(const json_t *summary, const char *suite, const char *name,
 	size_t i;
 	json_t *c;
 
-	json_array_foreach(json_object_get(summary, "cases"), i, c)
-	{
+	json_array_foreach(json_object_get(summary, "cases"), i, c) {
 		if (!strcmp(rs_str(c, "suite"), suite) && !strcmp(rs_str(c, "case"), name) &&
 		    !strcmp(rs_str(c, "device"), device) && !strcmp(rs_str(c, "point"), point))
 			return c;
@@ -523,19 +554,14 @@ static void trim(char *s)
 		s[--l] = '\0';
 }
 
-int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *err, size_t errlen)
+/* Version 1: space-separated, '#' comments. */
+static int load_hist_v1(FILE *f, const char *path, struct rs_hist_row **rows, size_t *n, char *err,
+			size_t errlen)
 {
-	FILE *f = fopen(path, "r");
 	char line[512];
 	size_t cnt = 0, cap = 0, lineno = 0;
 	struct rs_hist_row *v = NULL;
 
-	*rows = NULL;
-	*n = 0;
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -ENOENT;
-	}
 	while (fgets(line, sizeof(line), f)) {
 		struct rs_hist_row row;
 		unsigned long long c;
@@ -552,7 +578,6 @@ int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *e
 				 "%s:%zu: corrupt: expected 'variant lo_ns hi_ns count'", path,
 				 lineno);
 			free(v);
-			fclose(f);
 			return -EINVAL;
 		}
 		row.count = c;
@@ -562,14 +587,12 @@ int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *e
 
 			if (!nv) {
 				free(v);
-				fclose(f);
 				return -ENOMEM;
 			}
 			v = nv;
 		}
 		v[cnt++] = row;
 	}
-	fclose(f);
 	*rows = v;
 	*n = cnt;
 	return 0;
@@ -583,18 +606,14 @@ int rs_extra_index(const struct rs_samples *s, const char *name)
 	return -1;
 }
 
-int rs_load_samples(const char *path, struct rs_samples *out, char *err, size_t errlen)
+/* Version 1: space-separated, a '# variant round seq value_ns valid state ...' header. */
+static int load_samples_v1(FILE *f, const char *path, struct rs_samples *out, char *err,
+			   size_t errlen)
 {
-	FILE *f = fopen(path, "r");
 	char line[1024];
 	size_t cap = 0, lineno = 0;
 	bool header = false;
 
-	memset(out, 0, sizeof(*out));
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -ENOENT;
-	}
 	while (fgets(line, sizeof(line), f)) {
 		struct rs_sample s = {.round = 0};
 		char *save = NULL, *tok;
@@ -665,7 +684,6 @@ int rs_load_samples(const char *path, struct rs_samples *out, char *err, size_t 
 				realloc(out->s, (cap = cap ? 2 * cap : 256) * sizeof(*ns));
 
 			if (!ns) {
-				fclose(f);
 				free(out->s);
 				out->s = NULL;
 				return -ENOMEM;
@@ -674,7 +692,6 @@ int rs_load_samples(const char *path, struct rs_samples *out, char *err, size_t 
 		}
 		out->s[out->n++] = s;
 	}
-	fclose(f);
 	if (!header) {
 		snprintf(err, errlen, "%s: corrupt: no '# variant round seq ...' header", path);
 		free(out->s);
@@ -684,11 +701,379 @@ int rs_load_samples(const char *path, struct rs_samples *out, char *err, size_t 
 	}
 	return 0;
 bad:
-	fclose(f);
 	free(out->s);
 	out->s = NULL;
 	out->n = 0;
 	return -EINVAL;
+}
+
+/* ---- version 2: RFC 4180 ------------------------------------------------ */
+
+#define CSV_MAX_FIELDS (RS_MAX_EXTRA + 8)
+
+/**
+ * struct csv - an RFC 4180 reader: records of comma-separated fields, a
+ * field quoted with '"' when it holds ',', '"' (doubled), CR or LF; records
+ * end with CRLF (or LF).
+ * @f: the file
+ * @buf: the current record's fields, each NUL-terminated
+ * @field: the fields, pointers into @buf
+ * @nfield: their number
+ * @line: line of the record's start (from 1)
+ * @next_line: line where the next record starts
+ */
+struct csv {
+	FILE *f;
+	char buf[2048];
+	char *field[CSV_MAX_FIELDS];
+	int nfield;
+	size_t line, next_line;
+};
+
+/*
+ * Read the next record into @c. Return: 1 a record, 0 end of file, -EINVAL
+ * malformed (a quote inside an unquoted field or after a quoted one, end of
+ * file inside quotes, a record over sizeof(buf) or CSV_MAX_FIELDS).
+ */
+static int csv_next(struct csv *c)
+{
+	size_t used = 0;
+	bool quoted = false, was_quoted = false;
+	int ch;
+
+again:
+	c->line = c->next_line;
+	c->nfield = 0;
+	ch = getc(c->f);
+	if (ch == EOF)
+		return 0;
+	c->field[c->nfield++] = c->buf;
+	for (;; ch = getc(c->f)) {
+		if (quoted) {
+			if (ch == EOF)
+				return -EINVAL;
+			if (ch == '"') {
+				ch = getc(c->f);
+				if (ch != '"') {
+					quoted = false;
+					was_quoted = true;
+					ungetc(ch, c->f);
+					continue;
+				}
+			}
+			if (ch == '\n')
+				c->next_line++;
+		} else if (ch == ',' || ch == '\r' || ch == '\n' || ch == EOF) {
+			if (used == sizeof(c->buf))
+				return -EINVAL;
+			c->buf[used++] = '\0';
+			if (ch != ',') {
+				if (ch == '\r' && (ch = getc(c->f)) != '\n')
+					return -EINVAL; /* a CR alone */
+				c->next_line++;
+				if (c->nfield == 1 && used == 1 && !was_quoted && ch != EOF) {
+					used = 0; /* a blank line */
+					goto again;
+				}
+				return 1;
+			}
+			if (c->nfield == CSV_MAX_FIELDS)
+				return -EINVAL;
+			c->field[c->nfield++] = c->buf + used;
+			was_quoted = false;
+			continue;
+		} else if (ch == '"') {
+			if (was_quoted || c->field[c->nfield - 1] != c->buf + used)
+				return -EINVAL;
+			quoted = true;
+			continue;
+		} else if (was_quoted) {
+			return -EINVAL;
+		}
+		if (used + 1 >= sizeof(c->buf))
+			return -EINVAL;
+		c->buf[used++] = (char)ch;
+	}
+}
+
+/* @s is a whole unsigned decimal integer; Return: 0 and *@v, or -EINVAL. */
+static int csv_uint(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return *end || errno ? -EINVAL : 0;
+}
+
+/* @s is a whole finite number; Return: 0 and *@v, or -EINVAL. */
+static int csv_num(const char *s, double *v)
+{
+	char *end;
+
+	if (!*s || isspace((unsigned char)*s))
+		return -EINVAL;
+	*v = strtod(s, &end);
+	return *end || !isfinite(*v) ? -EINVAL : 0;
+}
+
+/* Index of column @name in the header record, or -1. */
+static int csv_col(const struct csv *c, const char *name)
+{
+	for (int i = 0; i < c->nfield; i++)
+		if (!strcmp(c->field[i], name))
+			return i;
+	return -1;
+}
+
+/*
+ * The header record: every name of @need[] found (@idx[] receives their
+ * columns), no name twice. Return: 0; -EINVAL with @err set.
+ */
+static int csv_header(struct csv *c, const char *path, const char *const *need, int *idx, char *err,
+		      size_t errlen)
+{
+	int ret = csv_next(c);
+
+	if (ret <= 0) {
+		snprintf(err, errlen, "%s:%zu: corrupt: %s", path, c->line,
+			 ret ? "not RFC 4180 CSV" : "empty, no header row");
+		return -EINVAL;
+	}
+	for (int i = 0; i < c->nfield; i++)
+		for (int j = 0; j < i; j++)
+			if (!strcmp(c->field[i], c->field[j])) {
+				snprintf(err, errlen, "%s:1: corrupt: column '%.40s' twice", path,
+					 c->field[i]);
+				return -EINVAL;
+			}
+	for (size_t k = 0; need[k]; k++) {
+		idx[k] = csv_col(c, need[k]);
+		if (idx[k] < 0) {
+			snprintf(err, errlen, "%s:1: corrupt: no column '%s' in the header row",
+				 path, need[k]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The next data record, with as many fields as the header (@width), and its
+ * schema_version (column @ver) 2 or later. Return: 1, 0 at the end,
+ * -EINVAL with @err set.
+ */
+static int csv_row(struct csv *c, const char *path, int width, int ver, char *err, size_t errlen)
+{
+	unsigned long long v;
+	int ret = csv_next(c);
+
+	if (ret < 0) {
+		snprintf(err, errlen, "%s:%zu: corrupt: not RFC 4180 CSV", path, c->line);
+		return ret;
+	}
+	if (ret && c->nfield != width) {
+		snprintf(err, errlen, "%s:%zu: corrupt: %d fields, the header has %d", path,
+			 c->line, c->nfield, width);
+		return -EINVAL;
+	}
+	/* a later version is read by its columns' names (results/README.md) */
+	if (ret && (csv_uint(c->field[ver], &v) || v < 2)) {
+		snprintf(err, errlen, "%s:%zu: corrupt: schema_version '%.20s' (2 or later)", path,
+			 c->line, c->field[ver]);
+		return -EINVAL;
+	}
+	return ret;
+}
+
+static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, size_t *n, char *err,
+			size_t errlen)
+{
+	static const char *const need[] = {"schema_version", "variant", "lo_ns",
+					   "hi_ns",	     "count",	NULL};
+	struct csv *c = calloc(1, sizeof(*c));
+	struct rs_hist_row *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int idx[5], width, ret;
+
+	if (!c)
+		return -ENOMEM;
+	c->f = f;
+	c->next_line = 1;
+	ret = csv_header(c, path, need, idx, err, errlen);
+	width = c->nfield;
+	while (!ret && (ret = csv_row(c, path, width, idx[0], err, errlen)) > 0) {
+		struct rs_hist_row row;
+		unsigned long long count;
+
+		ret = 0;
+		copy(row.variant, sizeof(row.variant), c->field[idx[1]]);
+		if (csv_num(c->field[idx[2]], &row.lo) || csv_num(c->field[idx[3]], &row.hi) ||
+		    row.hi < row.lo || csv_uint(c->field[idx[4]], &count)) {
+			snprintf(err, errlen,
+				 "%s:%zu: corrupt: expected lo_ns <= hi_ns (numbers) and a count",
+				 path, c->line);
+			ret = -EINVAL;
+			break;
+		}
+		row.count = count;
+		if (cnt == cap) {
+			struct rs_hist_row *nv =
+				realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*nv));
+
+			if (!nv) {
+				ret = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		v[cnt++] = row;
+	}
+	free(c);
+	if (ret) {
+		free(v);
+		return ret;
+	}
+	*rows = v;
+	*n = cnt;
+	return 0;
+}
+
+static int load_samples_v2(FILE *f, const char *path, struct rs_samples *out, char *err,
+			   size_t errlen)
+{
+	enum { VER, VARIANT, ROUND, SEQ, VALUE, VALID, STATE, WHY, NCOL };
+	static const char *const need[] = {"schema_version", "variant", "round", "seq", "value_ns",
+					   "valid",	     "state",	"why",	 NULL};
+	struct csv *c = calloc(1, sizeof(*c));
+	int idx[NCOL], xcol[RS_MAX_EXTRA], width, ret;
+	size_t cap = 0;
+
+	if (!c)
+		return -ENOMEM;
+	c->f = f;
+	c->next_line = 1;
+	ret = csv_header(c, path, need, idx, err, errlen);
+	width = c->nfield;
+	for (int i = 0; !ret && i < width; i++) { /* the others are the case's extra columns */
+		bool known = false;
+
+		for (int k = 0; k < NCOL; k++)
+			known |= idx[k] == i;
+		if (known)
+			continue;
+		if (out->nextra == RS_MAX_EXTRA) {
+			snprintf(err, errlen, "%s:1: corrupt: more than %d extra columns", path,
+				 RS_MAX_EXTRA);
+			ret = -EINVAL;
+			break;
+		}
+		xcol[out->nextra] = i;
+		copy(out->extra[out->nextra++], sizeof(out->extra[0]), c->field[i]);
+	}
+	while (!ret && (ret = csv_row(c, path, width, idx[VER], err, errlen)) > 0) {
+		struct rs_sample s = {.round = 0};
+		unsigned long long round, seq, valid;
+		const char *bad = NULL;
+
+		ret = 0;
+		copy(s.variant, sizeof(s.variant), c->field[idx[VARIANT]]);
+		copy(s.state, sizeof(s.state), *c->field[idx[STATE]] ? c->field[idx[STATE]] : "-");
+		if (csv_uint(c->field[idx[ROUND]], &round) || round > UINT_MAX)
+			bad = "round";
+		else if (csv_uint(c->field[idx[SEQ]], &seq))
+			bad = "seq";
+		else if (csv_num(c->field[idx[VALUE]], &s.value))
+			bad = "value_ns";
+		else if (csv_uint(c->field[idx[VALID]], &valid) || valid > 1)
+			bad = "valid";
+		for (size_t e = 0; !bad && e < out->nextra; e++) {
+			const char *x = c->field[xcol[e]];
+
+			s.extra[e] = NAN; /* empty: not measured */
+			if (*x && csv_num(x, &s.extra[e]))
+				bad = out->extra[e];
+		}
+		if (bad) {
+			snprintf(err, errlen, "%s:%zu: corrupt: column %s", path, c->line, bad);
+			ret = -EINVAL;
+			break;
+		}
+		s.round = (unsigned int)round;
+		s.valid = valid;
+		if (out->n == cap) {
+			struct rs_sample *ns =
+				realloc(out->s, (cap = cap ? 2 * cap : 256) * sizeof(*ns));
+
+			if (!ns) {
+				ret = -ENOMEM;
+				break;
+			}
+			out->s = ns;
+		}
+		out->s[out->n++] = s;
+	}
+	free(c);
+	if (ret) {
+		free(out->s);
+		out->s = NULL;
+		out->n = 0;
+	}
+	return ret;
+}
+
+/*
+ * Open @path and tell its format: version 2 (RFC 4180) when its first line
+ * holds a comma before any '#', else version 1 (space-separated, commas
+ * only in its '#' comments).
+ */
+static FILE *open_csv(const char *path, int *version, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int ch;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	ch = getc(f);
+	while (ch != EOF && ch != '#' && ch != '\n' && ch != ',')
+		ch = getc(f);
+	*version = ch == ',' ? 2 : 1;
+	rewind(f);
+	return f;
+}
+
+int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *err, size_t errlen)
+{
+	int version, ret;
+	FILE *f = open_csv(path, &version, err, errlen);
+
+	*rows = NULL;
+	*n = 0;
+	if (!f)
+		return -ENOENT;
+	ret = version == 1 ? load_hist_v1(f, path, rows, n, err, errlen)
+			   : load_hist_v2(f, path, rows, n, err, errlen);
+	fclose(f);
+	return ret;
+}
+
+int rs_load_samples(const char *path, struct rs_samples *out, char *err, size_t errlen)
+{
+	int version, ret;
+	FILE *f;
+
+	memset(out, 0, sizeof(*out));
+	f = open_csv(path, &version, err, errlen);
+	if (!f)
+		return -ENOENT;
+	ret = version == 1 ? load_samples_v1(f, path, out, err, errlen)
+			   : load_samples_v2(f, path, out, err, errlen);
+	fclose(f);
+	return ret;
 }
 
 static int push(double **v, size_t *n, size_t *cap, double x)
@@ -776,8 +1161,7 @@ void rs_flatten(const json_t *j, const char *prefix, json_t *out)
 	json_t *v;
 
 	if (json_is_object(j)) {
-		json_object_foreach((json_t *)j, key, v)
-		{
+		json_object_foreach((json_t *)j, key, v) {
 			char path[256];
 
 			snprintf(path, sizeof(path), "%s%s%s", prefix, prefix[0] ? "." : "", key);
@@ -788,7 +1172,7 @@ void rs_flatten(const json_t *j, const char *prefix, json_t *out)
 	if (json_is_string(j)) {
 		json_object_set_new(out, prefix, json_string(json_string_value(j)));
 	} else {
-		char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15));
 
 		json_object_set_new(out, prefix, json_string(s ? s : "null"));
 		free(s);

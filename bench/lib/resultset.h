@@ -4,7 +4,7 @@
  * run directories (run.json, summary.json, <stem>.hist.csv, <stem>.csv),
  * and the judging built on them: `compare` (bench/cmd/compare.c) and
  * `qualify` (bench/cmd/qualify.c), whose library entry points are declared
- * here so that tests can call them.
+ * here so that tests can call them (report's: bench/cmd/report.h).
  *
  * Loading names every missing or corrupt file (one line on stderr, and a
  * string in struct rs_run.problems) and loads the rest: `report` draws what
@@ -25,7 +25,8 @@
  * @dir: the directory
  * @id: run id (run.json run_id, else the directory's name)
  * @platform: platform slug (run.json, else summary.json, else "")
- * @start_time: ISO 8601 UTC start time ("" when unknown)
+ * @start_time: ISO 8601 UTC start time by the host's clock ("" when
+ *              unknown; rs_run_start())
  * @clock_label: native, host or icount ("" when unknown)
  * @clock_kind: the clock the harness read (e.g. "tsc")
  * @reference: the reference variant (options.reference, else "no-get")
@@ -83,13 +84,33 @@ void rs_free(struct rs_run *r);
 void rs_problem(struct rs_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /**
+ * rs_run_start() - when a run started, by the host's clock.
+ * @run: its run.json (NULL: unknown)
+ * @id: its run id
+ * @buf: out, ISO 8601 UTC ("" when unknown)
+ * @len: size of @buf
+ *
+ * run.json start_time, but for a QEMU run (clock label icount or host)
+ * recorded before run.json kept the guest's clock apart (guest_start_time),
+ * whose start_time may be the guest's clock (pinned by -rtc base=..., e.g.
+ * 2026-01-01T00:00:0xZ): the host named the run (<yyyymmddThhmmssZ>-...)
+ * before it started, so a start_time before the run id's time is the
+ * guest's, and the id's time is taken instead.
+ *
+ * Return: where @buf came from: "start_time"; "run id"; or "guest clock"
+ * (such a run's start_time, whose id has no time: it may be the guest's,
+ * and the host's time is unknown).
+ */
+const char *rs_run_start(const json_t *run, const char *id, char *buf, size_t len);
+
+/**
  * rs_list_runs() - the run directories of a platform directory, oldest first.
  * @platform_dir: results/<platform>
  * @ids: out, malloc'ed array of malloc'ed run ids (directory names)
  * @n: out, their number
  *
  * A run directory is a subdirectory holding run.json or summary.json. Runs
- * are ordered by run.json start_time, then by name.
+ * are ordered by start time (rs_run_start()), then by name.
  *
  * Return: 0; -ENOENT when @platform_dir cannot be read; -ENOMEM.
  */
@@ -147,8 +168,10 @@ struct rs_hist_row {
 };
 
 /**
- * rs_load_hist() - read a <stem>.hist.csv ("variant lo_ns hi_ns count",
- * '#' comments).
+ * rs_load_hist() - read a <stem>.hist.csv: RFC 4180 with a header row naming
+ * schema_version, variant, lo_ns, hi_ns and count (results/README.md), or
+ * the space-separated "variant lo_ns hi_ns count" rows of schema version 1
+ * ('#' comments).
  * @path: the file
  * @rows: out, malloc'ed (NULL when empty)
  * @n: out, number of rows
@@ -168,7 +191,8 @@ int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *e
  * @value: ns per operation
  * @valid: counted in the statistics
  * @state: power state reached ("-" when none)
- * @extra: the case's extra columns (d3cold: entry_ms, settle_ms)
+ * @extra: the case's extra columns (d3cold: entry_ms, settle_ms); NaN (or,
+ *         in version 1 files, -1) when not measured
  */
 struct rs_sample {
 	char variant[32];
@@ -194,8 +218,11 @@ struct rs_samples {
 };
 
 /**
- * rs_load_samples() - read a <stem>.csv; the column names come from its
- * "# variant round seq value_ns valid state ... why" header line.
+ * rs_load_samples() - read a <stem>.csv: RFC 4180 whose header row names
+ * schema_version, variant, round, seq, value_ns, valid, state and why (in
+ * any order; every other column is one of the case's extra columns), or a
+ * version 1 file (space-separated, its columns named by a "# variant round
+ * seq value_ns valid state ... why" line).
  * @path: the file
  * @out: filled; free out->s
  * @err: out, the problem ("path:line: ...") on failure
@@ -234,7 +261,8 @@ int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, doubl
 /**
  * rs_flatten() - a JSON value as rows "a.b.c" -> text, for identity tables.
  * @j: the value (objects are walked; arrays and scalars become one row,
- *     strings unquoted, others compact JSON)
+ *     strings unquoted, others compact JSON with reals to 15 significant
+ *     digits: 0.698, not the 0.69799999999999995 of its binary double)
  * @prefix: key path of @j ("" at the top)
  * @out: a JSON object receiving path -> string, in order
  */
@@ -366,26 +394,5 @@ int qualify_parse(const char *path, json_t **lines);
  * Return: 0 all rules pass, 1 some fail; -ENOMEM.
  */
 int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out);
-
-/* ---- report (bench/cmd/report.c) -------------------------------------- */
-
-/**
- * report_generate() - draw a run and write <run>/report/.
- * @platform_dir: results/<platform>
- * @run_id: the run, or NULL for the newest (by start time)
- * @gnuplot: the gnuplot program (a name looked up in PATH, or a path), or
- *           NULL to draw nothing (every figure is then missing; fuzz_rundir)
- * @index: out, the path of the index.html written
- * @len: size of @index
- *
- * Writes report/index.html, report/summary.md, the figures (SVG + PNG) and
- * their data files. Missing or corrupt inputs and figures gnuplot could
- * not draw are named on stderr and listed in the HTML; the rest is made.
- *
- * Return: 0 when the report was written; -ENOENT (no such run or
- * platform), -ENOEXEC (gnuplot not found), -EIO (cannot write), -ENOMEM.
- */
-int report_generate(const char *platform_dir, const char *run_id, const char *gnuplot, char *index,
-		    size_t len);
 
 #endif

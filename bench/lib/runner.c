@@ -467,9 +467,12 @@ static double *pool(const struct run *r, const struct series *key, const char *v
 	return pool_values(r, key, variant, 0, n, false);
 }
 
-/* Start a case's CSV file <stem><suffix> with its first comment line. */
-static int open_case_csv(const struct run *r, const struct series *key, const char *stem,
-			 const char *suffix, const char *what, struct results_file *rf)
+/*
+ * Start a case's CSV file <stem><suffix> (RFC 4180, results/README.md): its
+ * header row names the columns, the first of which is schema_version.
+ */
+static int open_case_csv(const struct run *r, const char *stem, const char *suffix,
+			 const char *columns, struct results_file *rf)
 {
 	char path[1600];
 	int ret;
@@ -477,25 +480,31 @@ static int open_case_csv(const struct run *r, const struct series *key, const ch
 	snprintf(path, sizeof(path), "%s/%s%s", r->dir, stem, suffix);
 	ret = results_open(rf, path);
 	if (!ret)
-		fprintf(rf->f, "# vfio-pm-bench %s run %s: %s.%s%s%s%s%s, %s\n", vpb_git_rev,
-			r->run_id, key->suite->name, key->c->name, key->device[0] ? " on " : "",
-			key->device, key->point[0] ? " " : "", key->point, what);
+		fprintf(rf->f, "schema_version,%s", columns);
 	return ret;
+}
+
+/* A number of a CSV row; negative or not finite (not measured): empty. */
+static void csv_ms(FILE *f, double v)
+{
+	if (isfinite(v) && v >= 0)
+		fprintf(f, ",%.3f", v);
+	else
+		fputc(',', f);
 }
 
 static int write_samples_csv(const struct run *r, const struct series *key, const char *stem)
 {
 	struct results_file rf;
-	int ret = open_case_csv(r, key, stem, ".csv", "one row per sample", &rf);
+	int ret = open_case_csv(r, stem, ".csv", "variant,round,seq,value_ns,valid,state", &rf);
 
 	if (ret)
 		return ret;
-	fprintf(rf.f, "# value_ns: ns per operation (a batch of %u timed together); clock %s\n",
-		key->batch, clock_kind_name(r->clock.kind));
-	fprintf(rf.f, "# variant round seq value_ns valid state");
-	for (size_t e = 0; key->c->extra[e]; e++)
-		fprintf(rf.f, " %s", key->c->extra[e]);
-	fprintf(rf.f, " why\n");
+	for (size_t e = 0; key->c->extra[e]; e++) {
+		fputc(',', rf.f);
+		results_csv_field(rf.f, key->c->extra[e]);
+	}
+	fputs(",why" RESULTS_CSV_EOL, rf.f);
 	for (size_t i = 0; i < r->nseries; i++) {
 		const struct series *se = &r->series[i];
 
@@ -503,34 +512,31 @@ static int write_samples_csv(const struct run *r, const struct series *key, cons
 			continue;
 		for (size_t j = 0; j < se->n; j++) {
 			const struct vpb_sample *s = &se->s[j];
-			char why[64];
 
-			snprintf(why, sizeof(why), "%s", s->why[0] ? s->why : "-");
-			for (char *p = why; *p; p++)
-				if (*p == ' ')
-					*p = '_';
-			fprintf(rf.f, "%s %u %zu %.3f %d %s", se->variant, se->round, j, s->value,
-				s->valid, s->state[0] ? s->state : "-");
+			fprintf(rf.f, "%d,", RESULTS_SCHEMA_VERSION);
+			results_csv_field(rf.f, se->variant);
+			fprintf(rf.f, ",%u,%zu,%.3f,%d,", se->round, j, s->value, s->valid);
+			results_csv_field(rf.f, s->state[0] ? s->state : "-");
 			for (size_t e = 0; key->c->extra[e]; e++)
-				fprintf(rf.f, " %.3f", s->extra[e]);
-			fprintf(rf.f, " %s\n", why);
+				csv_ms(rf.f, s->extra[e]);
+			fputc(',', rf.f);
+			results_csv_field(rf.f, s->why);
+			fputs(RESULTS_CSV_EOL, rf.f);
 		}
 	}
 	return results_commit(&rf);
 }
 
-/* Log-linear histogram per variant, in picoseconds (error bound: hist.h). */
+/* Log-linear histogram per variant, kept in picoseconds (error bound: hist.h). */
 static int write_hist_csv(const struct run *r, const struct series *key, const char *stem,
 			  const char *const *variants, size_t nvar)
 {
 	struct results_file rf;
-	int ret = open_case_csv(r, key, stem, ".hist.csv", "histogram of valid samples", &rf);
+	int ret = open_case_csv(r, stem, ".hist.csv", "variant,lo_ns,hi_ns,count" RESULTS_CSV_EOL,
+				&rf);
 
 	if (ret)
 		return ret;
-	fprintf(rf.f, "# log-linear buckets, relative width <= %.2f %%\n",
-		100.0 * hist_rel_error());
-	fprintf(rf.f, "# variant lo_ns hi_ns count\n");
 	for (size_t v = 0; v < nvar; v++) {
 		size_t n;
 		double *vals = pool(r, key, variants[v], &n);
@@ -545,9 +551,12 @@ static int write_hist_csv(const struct run *r, const struct series *key, const c
 		for (size_t b = 0; b < hist_nbuckets(&h); b++) {
 			uint64_t lo, hi, cnt;
 
-			if (hist_bucket(&h, b, &lo, &hi, &cnt) && cnt)
-				fprintf(rf.f, "%s %.3f %.3f %llu\n", variants[v], lo / 1000.0,
-					hi / 1000.0, (unsigned long long)cnt);
+			if (!hist_bucket(&h, b, &lo, &hi, &cnt) || !cnt)
+				continue;
+			fprintf(rf.f, "%d,", RESULTS_SCHEMA_VERSION);
+			results_csv_field(rf.f, variants[v]);
+			fprintf(rf.f, ",%.3f,%.3f,%llu" RESULTS_CSV_EOL, lo / 1000.0, hi / 1000.0,
+				(unsigned long long)cnt);
 		}
 		hist_free(&h);
 		free(vals);

@@ -334,8 +334,7 @@ static int plan_cpuset(hwloc_topology_t t, const struct topo_policy *p, unsigned
 		ret = too_many(p, avail, n, err, len);
 		goto out;
 	}
-	hwloc_bitmap_foreach_begin(id, set)
-	{
+	hwloc_bitmap_foreach_begin(id, set) {
 		if (i == n)
 			break;
 		os_cpus[i++] = (unsigned int)id;

@@ -199,10 +199,34 @@ static void test_json_round_trip_and_errors(void **st)
 	assert_null(results_load_json("/nonexistent/summary.json"));
 }
 
+/* RFC 4180 fields: quoted only when needed, '"' doubled, no line break inside. */
+static void test_csv_field(void **st)
+{
+	static const char *const in[] = {"plain",  "a,b", "say \"hi\"", " lead",
+					 "trail ", "",	  NULL,		"two\r\nlines"};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)st;
+	assert_non_null(f);
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		if (i)
+			fputc(',', f);
+		results_csv_field(f, in[i]);
+	}
+	fputs(RESULTS_CSV_EOL, f);
+	fclose(f);
+	assert_string_equal(
+		buf, "plain,\"a,b\",\"say \"\"hi\"\"\",\" lead\",\"trail \",,,\"two  lines\"\r\n");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commit_renames),
+		cmocka_unit_test(test_csv_field),
 		cmocka_unit_test(test_abort_leaves_old_file),
 		cmocka_unit_test(test_killed_writer),
 		cmocka_unit_test(test_replace),

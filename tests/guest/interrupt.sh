@@ -70,12 +70,14 @@ usages() { for d in $devs; do printf '%s=%s ' "$d" "$(cat "$sys/$d/power/runtime
 states() { for d in $devs; do printf '%s=%s/%s ' "$d" "$(cat "$sys/$d/power_state")" \
 	"$(cat "$sys/$d/power/runtime_status")"; done; }
 status_of() { sed -n 's/^ "status": "\(.*\)",*$/\1/p' "$1/run.json" 2>/dev/null; }
-# Every CSV starts with its header; rows of one file have one width.
+# Every CSV starts with its header row; rows of one file have one width
+# (RFC 4180: a quoted field counts as one, whatever commas it holds).
 csv_ok() {
 	for f in "$1"/*.csv; do
 		[ -e "$f" ] || continue
-		awk 'NR == 1 && !/^# vfio-pm-bench / { bad = 1 } /^#/ { next }
-			{ if (w && NF != w) bad = 1; w = NF } END { exit bad }' "$f" || return 1
+		awk 'NR == 1 && !/^schema_version,/ { bad = 1 }
+			{ s = $0; gsub(/"[^"]*"/, "", s); n = split(s, a, ",")
+			  if (w && n != w) bad = 1; w = n } END { exit bad }' "$f" || return 1
 	done
 }
 # run.json and summary.json parse: the harness reads them (compare with
