@@ -296,15 +296,13 @@ static void identity_diff(const json_t *a, const json_t *b, const char *prefix, 
 	json_t *va;
 
 	if (json_is_object(a) && json_is_object(b)) {
-		json_object_foreach((json_t *)a, key, va)
-		{
+		json_object_foreach((json_t *)a, key, va) {
 			char path[256];
 
 			snprintf(path, sizeof(path), "%s%s%s", prefix, prefix[0] ? "." : "", key);
 			identity_diff(va, json_object_get(b, key), path, out);
 		}
-		json_object_foreach((json_t *)b, key, va)
-		{
+		json_object_foreach((json_t *)b, key, va) {
 			char path[256];
 
 			snprintf(path, sizeof(path), "%s%s%s", prefix, prefix[0] ? "." : "", key);
@@ -350,8 +348,7 @@ static int read_round_medians(const json_t *c, const char *variant, double **m, 
 	*m = malloc((json_array_size(a) + 1) * sizeof(**m));
 	if (!*m)
 		return -ENOMEM;
-	json_array_foreach(a, i, x)
-	{
+	json_array_foreach(a, i, x) {
 		(*m)[i] = json_is_number(x) ? json_number_value(x) : NAN;
 	}
 	*n = json_array_size(a);
@@ -719,8 +716,7 @@ int compare_runs(const struct compare_side *base, const struct compare_side *new
 		bs.variant = ns.variant;
 	if (!ns.variant && bs.variant)
 		ns.variant = bs.variant;
-	json_array_foreach(json_object_get(base->run->summary, "cases"), i, bc)
-	{
+	json_array_foreach(json_object_get(base->run->summary, "cases"), i, bc) {
 		json_t *nc =
 			rs_find_case(new->run->summary, rs_str(bc, "suite"), rs_str(bc, "case"),
 				     rs_str(bc, "device"), rs_str(bc, "point"));
@@ -731,8 +727,7 @@ int compare_runs(const struct compare_side *base, const struct compare_side *new
 			ret = compare_pair(&bs, bc, bs.variant, &ns, nc, ns.variant, o, cases,
 					   counts);
 		} else {
-			json_object_foreach(json_object_get(bc, "variants"), v, d)
-			{
+			json_object_foreach(json_object_get(bc, "variants"), v, d) {
 				ret = compare_pair(&bs, bc, v, &ns, nc, v, o, cases, counts);
 				if (ret)
 					break;
@@ -790,8 +785,7 @@ static void print_text(const json_t *res)
 	       rs_num(res, "threshold_pct"), rs_num(res, "alpha"));
 	printf("%-36s %-20s %11s %11s %11s %10s %8s %-23s %8s %-11s %s\n", "case", "variant", "n",
 	       "base med", "new med", "shift", "%", "95% CI", "p", "basis", "verdict");
-	json_array_foreach(json_object_get(res, "cases"), i, c)
-	{
+	json_array_foreach(json_object_get(res, "cases"), i, c) {
 		char label[160], var[80], bm[24] = "-", nm[24] = "-", sh[24] = "-", lo[24] = "",
 					  hi[24] = "";
 		char ci[56] = "-", pct[16] = "-", p[16] = "-", nn[24], basis[24] = "pooled";
@@ -857,8 +851,9 @@ static void print_text(const json_t *res)
 	       (long long)json_integer_value(json_object_get(c, "missing")),
 	       (long long)json_integer_value(json_object_get(c, "insufficient data")),
 	       (long long)json_integer_value(json_object_get(c, "not judged")));
-	json_array_foreach(json_object_get(res, "cases"), i, c) if (*rs_str(c, "why"))
-		printf("%s: %s\n", rs_str(c, "verdict"), rs_str(c, "why"));
+	json_array_foreach(json_object_get(res, "cases"), i, c)
+		if (*rs_str(c, "why"))
+			printf("%s: %s\n", rs_str(c, "verdict"), rs_str(c, "why"));
 	json_object_foreach(pooled, why, d)
 		printf("pooled (%lld case%s): %s\n", (long long)json_integer_value(d),
 		       json_integer_value(d) == 1 ? "" : "s", why);

@@ -494,8 +494,7 @@ static bool judge(const json_t *rule, const json_t *c, const char *variant, json
 		size_t l = strlen(variant), used = 0;
 
 		meas[0] = '\0';
-		json_object_foreach(json_object_get(c, "states"), key, cnt)
-		{
+		json_object_foreach(json_object_get(c, "states"), key, cnt) {
 			const char *st = key + l + 1, *end = strrchr(key, '/');
 
 			if (strncmp(key, variant, l) || key[l] != '/' || !end || end < st ||
@@ -604,8 +603,7 @@ static json_t *judge_clock(const struct rs_run *r, const json_t *rule, bool *pas
 	size_t i;
 
 	*pass = false;
-	json_array_foreach(json_object_get(rule, "clock"), i, x)
-	{
+	json_array_foreach(json_object_get(rule, "clock"), i, x) {
 		if (!strcmp(json_string_value(x), label))
 			*pass = true;
 	}
@@ -620,8 +618,7 @@ int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out)
 	size_t i;
 	bool all = true;
 
-	json_array_foreach(lines, i, rule)
-	{
+	json_array_foreach(lines, i, rule) {
 		json_t *res = json_array(), *c, *copy = json_deep_copy(rule);
 		const json_t *sel = json_object_get(rule, "selectors");
 		bool overhead = json_is_true(json_object_get(rule, "overhead"));
@@ -632,8 +629,7 @@ int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out)
 			json_decref(res);
 			res = judge_clock(r, rule, &pass);
 		} else
-			json_array_foreach(json_object_get(r->summary, "cases"), k, c)
-			{
+			json_array_foreach(json_object_get(r->summary, "cases"), k, c) {
 				const char *v;
 				json_t *d;
 
@@ -641,8 +637,7 @@ int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out)
 				    !sel_match(sel, "device", rs_str(c, "device")) ||
 				    !sel_match(sel, "point", rs_str(c, "point")))
 					continue;
-				json_object_foreach(json_object_get(c, "variants"), v, d)
-				{
+				json_object_foreach(json_object_get(c, "variants"), v, d) {
 					char meas[192];
 					json_t *one;
 					bool ok;
@@ -787,8 +782,7 @@ static int write_certificate(struct rs_run *r, const char *spec, const json_t *q
 		clock_caveat(r->clock_label), rs_str(r->run, "harness_revision"), spec, now);
 	fprintf(rf.f, "## Rules\n\n| line | rule | selection | measured | result |\n"
 		      "|---|---|---|---|---|\n");
-	json_array_foreach(json_object_get(q, "rules"), i, rule)
-	{
+	json_array_foreach(json_object_get(q, "rules"), i, rule) {
 		if (!json_array_size(json_object_get(rule, "results")))
 			fprintf(rf.f, "| %lld | `%s` | (nothing matched) | - | FAIL |\n",
 				(long long)json_integer_value(json_object_get(rule, "line")),
@@ -801,8 +795,7 @@ static int write_certificate(struct rs_run *r, const char *spec, const json_t *q
 				json_is_true(json_object_get(res, "pass")) ? "PASS" : "FAIL");
 	}
 	fprintf(rf.f, "\n## Platform identity\n\n| key | value |\n|---|---|\n");
-	json_object_foreach(flat, key, v)
-	{
+	json_object_foreach(flat, key, v) {
 		fprintf(rf.f, "| %s | ", key);
 		for (const char *s = json_string_value(v); s && *s; s++)
 			fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[2]){*s, 0}, rf.f);
@@ -837,8 +830,7 @@ static int write_certificate(struct rs_run *r, const char *spec, const json_t *q
 	}
 	fprintf(rf.f, "</table>\n<h2>Rules</h2>\n<table>\n<tr><th>line</th><th>rule</th>"
 		      "<th>selection</th><th>measured</th><th>result</th></tr>\n");
-	json_array_foreach(json_object_get(q, "rules"), i, rule)
-	{
+	json_array_foreach(json_object_get(q, "rules"), i, rule) {
 		json_t *list = json_object_get(rule, "results");
 
 		for (k = 0; k < (json_array_size(list) ? json_array_size(list) : 1); k++) {
@@ -858,8 +850,7 @@ static int write_certificate(struct rs_run *r, const char *spec, const json_t *q
 		}
 	}
 	fprintf(rf.f, "</table>\n<h2>Platform identity</h2>\n<table>\n");
-	json_object_foreach(flat, key, v)
-	{
+	json_object_foreach(flat, key, v) {
 		fprintf(rf.f, "<tr><th>");
 		rs_html_puts(rf.f, key);
 		fprintf(rf.f, "</th><td>");
@@ -926,14 +917,12 @@ int cmd_qualify(int argc, char **argv)
 	}
 	printf("qualify %s (platform %s) against %s\nclock %s: %s\n", r.id, r.platform, spec,
 	       r.clock_label[0] ? r.clock_label : "unknown", clock_caveat(r.clock_label));
-	json_array_foreach(json_object_get(q, "rules"), i, rule)
-	{
+	json_array_foreach(json_object_get(q, "rules"), i, rule) {
 		if (!json_array_size(json_object_get(rule, "results")))
 			printf("FAIL  %s:%lld: %s: nothing matched in this run\n", spec,
 			       (long long)json_integer_value(json_object_get(rule, "line")),
 			       rs_str(rule, "text"));
-		json_array_foreach(json_object_get(rule, "results"), k, res)
-		{
+		json_array_foreach(json_object_get(rule, "results"), k, res) {
 			char sel[160];
 
 			selection_text(rule, res, sel, sizeof(sel));

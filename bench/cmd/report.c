@@ -216,6 +216,30 @@ void report_stats_of(const struct report *rp, const json_t *arr, struct report_s
 	free(x);
 }
 
+void report_entry_stats(const struct report *rp, const json_t *c, const char *v, const json_t *arr,
+			struct report_stats *st)
+{
+	const json_t *e =
+		json_object_get(json_object_get(json_object_get(c, "variants"), v), "entry");
+	const json_t *ci = json_object_get(e, "median_ci95");
+
+	if (!json_is_object(e)) {
+		report_stats_of(rp, arr, st);
+		return;
+	}
+	/* summary.json keeps nanoseconds; the tables show milliseconds */
+	*st = (struct report_stats){.n = (size_t)rs_num(e, "n"),
+				    .median = rs_num(e, "median") / 1e6,
+				    .lo = NAN,
+				    .hi = NAN,
+				    .p99 = rs_num(e, "p99") / 1e6,
+				    .max = rs_num(e, "max") / 1e6};
+	if (json_array_size(ci) == 2) {
+		st->lo = json_number_value(json_array_get(ci, 0)) / 1e6;
+		st->hi = json_number_value(json_array_get(ci, 1)) / 1e6;
+	}
+}
+
 void report_num(double v, struct strbuf *out)
 {
 	if (isnan(v))

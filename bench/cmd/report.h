@@ -127,6 +127,15 @@ struct report_stats {
 void report_stats_of(const struct report *rp, const json_t *arr, struct report_stats *st);
 
 /**
+ * report_entry_stats() - the low-power entry latency of case @c for variant
+ * @v: summary.json's (variants.<v>.entry, schema 2), the one source shared
+ * with qualify; for a run from before it stored one, computed from @arr
+ * (the cycles' entry_ms rows, report_entry_ms()).
+ */
+void report_entry_stats(const struct report *rp, const json_t *c, const char *v, const json_t *arr,
+			struct report_stats *st);
+
+/**
  * report_num() - a number for people: 4 significant digits, no float noise
  * ("0.698", "1.235e+06" never; big values keep their integer digits).
  */

@@ -413,7 +413,7 @@ static json_t *cycle_table(struct report *rp, const json_t *c, const json_t *ent
 			sb_puts(&cell[2], "-");
 		cell_median(&cell[3], d);
 		report_dur(rs_num(d, "p99"), &cell[4]);
-		report_stats_of(rp, json_object_get(entry, v), &st);
+		report_entry_stats(rp, c, v, json_object_get(entry, v), &st);
 		cell_stats_ms(&cell[5], &st);
 		report_dur(st.p99 * 1e6, &cell[6]);
 		if (!strcmp(v, rs_str(c, "reference")))

@@ -154,7 +154,7 @@ static void absolute_block(FILE *f, const struct report *rp, const char *v, cons
 	sb_release(&p);
 }
 
-/* The low-power entry latencies, from the cycles' rows (<stem>.csv entry_ms). */
+/* The low-power entry latencies (summary.json's, or the cycles' entry_ms rows). */
 static void entry_block(FILE *f, struct report *rp)
 {
 	struct strbuf cell = STRBUF_INIT, p99 = STRBUF_INIT;
@@ -175,7 +175,7 @@ static void entry_block(FILE *f, struct report *rp)
 			struct report_stats st;
 			struct strbuf dstate = STRBUF_INIT;
 
-			report_stats_of(rp, arr, &st);
+			report_entry_stats(rp, c, v, arr, &st);
 			if (!st.n)
 				continue;
 			if (!head) {

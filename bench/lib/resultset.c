@@ -143,8 +143,7 @@ static bool jt_ok(const json_t *v, enum jt t)
 	case T_MEDIANS:
 		if (!json_is_array(v))
 			return false;
-		json_array_foreach(v, i, x)
-		{
+		json_array_foreach(v, i, x) {
 			if (!json_is_number(x) && !json_is_null(x))
 				return false;
 		}
@@ -154,8 +153,7 @@ static bool jt_ok(const json_t *v, enum jt t)
 
 		if (!json_is_object(v))
 			return false;
-		json_object_foreach((json_t *)v, k, x)
-		{
+		json_object_foreach((json_t *)v, k, x) {
 			if (!jt_ok(x, T_INT))
 				return false;
 		}
@@ -282,8 +280,7 @@ int rs_check_summary(const json_t *summary, char *why, size_t len)
 		snprintf(why, len, "no cases[] array");
 		return -EINVAL;
 	}
-	json_array_foreach(cases, i, c)
-	{
+	json_array_foreach(cases, i, c) {
 		char at[300];
 		const char *k;
 		json_t *v;
@@ -303,8 +300,7 @@ int rs_check_summary(const json_t *summary, char *why, size_t len)
 		snprintf(at, sizeof(at), "cases[%zu] (%s.%s%s%s%s%s)", i, rs_str(c, "suite"),
 			 rs_str(c, "case"), *rs_str(c, "device") ? " " : "", rs_str(c, "device"),
 			 *rs_str(c, "point") ? " " : "", rs_str(c, "point"));
-		json_object_foreach(json_object_get(c, "variants"), k, v)
-		{
+		json_object_foreach(json_object_get(c, "variants"), k, v) {
 			char sub[400];
 
 			snprintf(sub, sizeof(sub), "%s variants.%s", at, k);
@@ -315,8 +311,7 @@ int rs_check_summary(const json_t *summary, char *why, size_t len)
 			if (check_dist(v, sub, why, len))
 				return -EINVAL;
 		}
-		json_object_foreach(json_object_get(c, "vs_reference"), k, v)
-		{
+		json_object_foreach(json_object_get(c, "vs_reference"), k, v) {
 			char sub[400];
 
 			snprintf(sub, sizeof(sub), "%s vs_reference.%s", at, k);

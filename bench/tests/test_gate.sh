@@ -198,9 +198,10 @@ jq -e '.rules[0].results[0] | (.value | type) == "number" and .unit == "ns"' \
 mkdir -p "$tmp/plat"
 cp -r "$fix" "$tmp/plat/e"
 jqi "$tmp/plat/e/summary.json" '(.cases[] | select(.suite == "d3cold" and .device == "0000:01:00.0")
-	| .variants.upstream) += {entry: {n: 20, median: 11900000, p90: 12000000, max: 24400000}}'
+	| .variants.upstream) += {entry: {n: 20, median: 11900000, p90: 12000000, p99: 24000000,
+	max: 24400000, median_ci95: [11800000, 12100000]}}'
 VPB_GNUPLOT=true "$bin" report "$tmp/plat" --run e >/dev/null 2>&1
-grep -qE "^d3cold.exit.01-00.0 +upstream +median +11.9 +p90 +12 +max +24.4 +n=20$" \
+grep -qE "^upstream +11.9 \[11.8, 12.1\] +24 +20  d3cold.exit.01-00.0 \(ms" \
 	"$tmp/plat/e/report/summary.md" && ok || bad "summary.md: no entry latency"
 
 # ---- run: checked before anything is written -----------------------------------

@@ -263,7 +263,8 @@ static void test_md_without_reference(void **state)
 	write_run(path,
 		  "{\"schema_version\": 1, \"run_id\": \"20261130T110642Z-vm\", "
 		  "\"start_time\": \"2026-01-01T00:00:01Z\", \"clock\": {\"label\": \"icount\"}}",
-		  "{\"cases\": [{\"suite\": \"d3cold\", \"case\": \"wakeup\", \"device\": "
+		  "{\"schema_version\": 1, \"cases\": [{\"suite\": \"d3cold\", \"case\": "
+		  "\"wakeup\", \"device\": "
 		  "\"0000:00:03.0\", \"point\": \"\", \"reference\": \"no-get\", "
 		  "\"states\": {\"upstream/D3cold/valid\": 10, \"no-get/D3cold/invalid\": 10}, "
 		  "\"variants\": {\"no-get\": {\"valid\": 0, \"total\": 10, "
@@ -274,7 +275,8 @@ static void test_md_without_reference(void **state)
 	write_run(path,
 		  "{\"schema_version\": 1, \"run_id\": \"20261130T063719Z-vm\", "
 		  "\"start_time\": \"2026-01-01T00:00:02Z\", \"clock\": {\"label\": \"icount\"}}",
-		  "{\"cases\": [{\"suite\": \"ioctl\", \"case\": \"get-info\", \"device\": "
+		  "{\"schema_version\": 1, \"cases\": [{\"suite\": \"ioctl\", \"case\": "
+		  "\"get-info\", \"device\": "
 		  "\"\", \"point\": \"\", \"variants\": {\"none\": {\"n\": 100, \"valid\": "
 		  "100, \"total\": 100, \"median\": 704.875, \"p99\": 710.5, \"mean\": 705, "
 		  "\"stddev\": 7, \"harness_overhead_ns\": 16}}}]}");
