@@ -57,6 +57,16 @@ const char *report_unit(const json_t *c)
 	return report_is_cycle(c) ? "ms" : "ns";
 }
 
+void report_kernel(const json_t *run, struct strbuf *out)
+{
+	const json_t *k = json_object_get(json_object_get(run, "platform_identity"), "kernel");
+	const char *base = rs_str(json_object_get(run, "base"), "name");
+
+	sb_puts(out, rs_str(k, "release")[0] ? rs_str(k, "release") : "unknown");
+	if (base[0])
+		sb_printf(out, ", base %s", base);
+}
+
 const char *report_clock_words(const char *label)
 {
 	if (!strcmp(label, "icount"))

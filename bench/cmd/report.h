@@ -80,6 +80,13 @@ double report_unit_div(const json_t *c);
 /** report_unit() - the display unit of a case: "ms" or "ns". */
 const char *report_unit(const json_t *c);
 
+/**
+ * report_kernel() - the kernel a run measured, for titles and headings:
+ * its release, and the kernel base it was built from when run.json names
+ * one ("6.12.117, base debian-6.12.117"); "unknown" without a release.
+ */
+void report_kernel(const json_t *run, struct strbuf *out);
+
 /** report_clock_words() - a clock label ("icount", ...) said in words. */
 const char *report_clock_words(const char *label);
 

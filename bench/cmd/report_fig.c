@@ -79,8 +79,10 @@ static void fig_add(struct report *rp, const struct fig *fg)
 		json_array_append_new(vlist, json_string(w));
 	}
 	free(words);
-	sb_printf(&title, "%s (clock: %s)", fg->title,
+	sb_printf(&title, "%s (clock: %s; kernel ", fg->title,
 		  rp->r.clock_label[0] ? rp->r.clock_label : "unknown");
+	report_kernel(rp->r.run, &title);
+	sb_puts(&title, ")");
 	sb_printf(&path, "%s/gp/%s.gp", rp->rdir, fg->name);
 	if (results_open(&rf, sb_str(&path))) {
 		json_decref(fg->table);

@@ -225,14 +225,13 @@ static void html_runs(FILE *f, const struct report *rp)
 	fprintf(f,
 		"<table class=\"runs\">\n<caption>The runs of %s, oldest first</caption>\n"
 		"<tr><th>run</th><th>start (host clock)</th><th>start (guest clock)</th>"
-		"<th>kernel release</th><th>harness</th><th>clock</th></tr>\n",
+		"<th>kernel (base)</th><th>harness</th><th>clock</th></tr>\n",
 		rp->r.platform);
 	for (size_t i = 0; i < rp->nruns; i++) {
 		const struct rs_run *x = &rp->runs[i];
 		char start[32];
 		const char *src = rs_run_start(x->run, x->id, start, sizeof(start));
-		const json_t *k =
-			json_object_get(json_object_get(x->run, "platform_identity"), "kernel");
+		struct strbuf kw = STRBUF_INIT;
 
 		fprintf(f, "<tr%s><td>", i == rp->this_run ? " class=\"this\"" : "");
 		h(f, x->id);
@@ -249,7 +248,9 @@ static void html_runs(FILE *f, const struct report *rp)
 		     : strcmp(src, "start_time")	   ? rs_str(x->run, "start_time")
 							   : "-");
 		fprintf(f, "</td><td>");
-		h(f, rs_str(k, "release")[0] ? rs_str(k, "release") : "-");
+		report_kernel(x->run, &kw);
+		h(f, sb_str(&kw));
+		sb_release(&kw);
 		fprintf(f, "</td><td>");
 		h(f, rs_str(x->run, "harness_revision"));
 		fprintf(f, "</td><td>");
@@ -410,7 +411,7 @@ static void html_head(FILE *f, const struct report *rp)
 static void html_intro(FILE *f, const struct report *rp)
 {
 	const json_t *run = rp->r.run;
-	const json_t *k = json_object_get(json_object_get(run, "platform_identity"), "kernel");
+	struct strbuf kw = STRBUF_INIT;
 	char start[32];
 	const char *src = rs_run_start(run, rp->r.id, start, sizeof(start));
 
@@ -433,7 +434,9 @@ static void html_intro(FILE *f, const struct report *rp)
 								    : "start_time"));
 	}
 	fprintf(f, ". Kernel <b>");
-	h(f, rs_str(k, "release")[0] ? rs_str(k, "release") : "unknown");
+	report_kernel(run, &kw);
+	h(f, sb_str(&kw));
+	sb_release(&kw);
 	fprintf(f, "</b>, harness ");
 	h(f, rs_str(run, "harness_revision"));
 	fprintf(f, ". Values are per operation; n counts valid samples; CIs are 95 %%; each "

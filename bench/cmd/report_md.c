@@ -212,9 +212,8 @@ static void entry_block(FILE *f, struct report *rp)
 
 int report_write_md(struct report *rp)
 {
-	struct strbuf path = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT, kw = STRBUF_INIT;
 	struct results_file rf;
-	const json_t *k;
 	json_t *vars, *x;
 	char start[32];
 	bool have_ref;
@@ -231,12 +230,13 @@ int report_write_md(struct report *rp)
 	vars = other_variants(rp, &have_ref);
 	if (!strcmp(rs_run_start(rp->r.run, rp->r.id, start, sizeof(start)), "guest clock"))
 		start[0] = '\0';
-	k = json_object_get(json_object_get(rp->r.run, "platform_identity"), "kernel");
 	fprintf(f, "vfio-pm-bench %s on %s (harness %s)\n", rp->r.id, rp->r.platform,
 		rs_str(rp->r.run, "harness_revision"));
 	fprintf(f, "clock: %s\n", report_clock_words(rp->r.clock_label));
+	report_kernel(rp->r.run, &kw);
 	fprintf(f, "started: %s (host clock), kernel %s\n", start[0] ? start : "unknown",
-		rs_str(k, "release")[0] ? rs_str(k, "release") : "unknown");
+		sb_str(&kw));
+	sb_release(&kw);
 	fprintf(f, "value: median per operation (ns, or ms for low-power cycles); +-%%: stddev / "
 		   "mean;\n%%change: Hodges-Lehmann shift / base median, [95 %% CI of the shift],\n"
 		   "p: Mann-Whitney; n: valid samples base/new; ovh: harness overhead (ns);\n"

@@ -13,9 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The vfio modules, in load order: sysfs names and modprobe names. */
-static const char *const vfio_mods[MODULES_NVFIO] = {"vfio", "vfio_iommu_type1", "vfio_pci_core",
-						     "vfio_pci"};
+/*
+ * The vfio modules, in load order: sysfs names and modprobe names. Before
+ * 6.2, vfio_virqfd was a module of its own that vfio-pci-core needs.
+ */
+static const char *const vfio_mods[MODULES_NVFIO] = {"vfio", "vfio_iommu_type1", "vfio_virqfd",
+						     "vfio_pci_core", "vfio_pci"};
 
 int modules_vfio_variant(char *buf, size_t len)
 {
@@ -128,6 +131,8 @@ int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],
 	if (!ret)
 		ret = insmod(v->dir, "vfio_iommu_type1.ko", "allow_unsafe_interrupts=1", true, why,
 			     len);
+	if (!ret)
+		ret = insmod(v->dir, "vfio_virqfd.ko", "", true, why, len);
 	if (!ret)
 		ret = insmod(v->dir, "vfio-pci-core.ko", "", false, why, len);
 	if (!ret)

@@ -21,7 +21,7 @@ int modules_vfio_variant(char *buf, size_t len);
 
 /**
  * modules_load_variant() - unbind @devices from vfio-pci, unload vfio-pci,
- * vfio-pci-core, vfio_iommu_type1 and vfio, load the ones in @v->dir (vfio
+ * vfio-pci-core, vfio_virqfd, vfio_iommu_type1 and vfio, load the ones in @v->dir (vfio
  * with enable_unsafe_noiommu_mode=@noiommu), bind @devices back to vfio-pci
  * and check that /sys/module/vfio/version names @v->name (for a name
  * "NAME@tag", NAME: the same variant under a second name, for A/A runs).
@@ -38,7 +38,7 @@ int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],
 int modules_bind_vfio(const char *bdf, char *why, size_t len);
 
 /* The vfio modules a run may swap, in load order. */
-#define MODULES_NVFIO 4
+#define MODULES_NVFIO 5
 
 /**
  * struct modules_saved - what a run found before it swapped the vfio
