@@ -79,10 +79,14 @@ static void fig_add(struct report *rp, const struct fig *fg)
 		json_array_append_new(vlist, json_string(w));
 	}
 	free(words);
-	sb_printf(&title, "%s (clock: %s; kernel ", fg->title,
-		  rp->r.clock_label[0] ? rp->r.clock_label : "unknown");
-	report_kernel(rp->r.run, &title);
-	sb_puts(&title, ")");
+	/* the run's kernel base (or release): runs of two bases never look alike */
+	sb_printf(&title, "%s (%s; %s)", fg->title,
+		  rp->r.clock_label[0] ? rp->r.clock_label : "unknown clock",
+		  rs_str(json_object_get(rp->r.run, "base"), "name")[0]
+			  ? rs_str(json_object_get(rp->r.run, "base"), "name")
+			  : rs_str(json_object_get(json_object_get(rp->r.run, "platform_identity"),
+						   "kernel"),
+				   "release"));
 	sb_printf(&path, "%s/gp/%s.gp", rp->rdir, fg->name);
 	if (results_open(&rf, sb_str(&path))) {
 		json_decref(fg->table);
