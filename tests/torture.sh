@@ -49,6 +49,7 @@ dir=results/$plat/$run_id
 	echo "| variant | race | cycles | INTx masks lost | cycles with runtime_usage off | cycles not suspended | kernel splat lines | verdict |"
 	echo "|---|---|---|---|---|---|---|---|"
 	for j in "$dir"/*.json; do
+		jq -e .race "$j" >/dev/null 2>&1 || continue # vm.json
 		jq -r '"| \(.variant) | \(.race) | \(.cycles) | \(.intx_lost) | \(.usage_unbalanced) | \(.not_suspended) | \(.checks[] | select(.check == "no kernel splat") | .detail) | \(.verdict) |"' "$j"
 	done
 } >"$dir/README.md.tmp" && mv "$dir/README.md.tmp" "$dir/README.md"
