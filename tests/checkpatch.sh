@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every variant and platform patch passes the pinned base's scripts/checkpatch.pl
 # (0 errors, 0 warnings), ports to other bases (kernel/variants/<name>/<major.minor>/)
-# included. Run outside any git tree: checkpatch looks for one.
+# included, and the test-only patches of tests/kernel-debug/. Run outside any git
+# tree: checkpatch looks for one.
 # MISSING_SIGN_OFF is ignored, and only it: the patches carry no Signed-off-by
 # on purpose; whoever posts a series adds their own.
 set -uo pipefail
@@ -17,7 +18,7 @@ tar -C "$tmp" -xf "$tarball" --wildcards '*/scripts/checkpatch.pl' '*/scripts/sp
 cp_pl=$(ls "$tmp"/*/scripts/checkpatch.pl 2>/dev/null) || { echo "not ok - no checkpatch.pl in $tarball"; exit 1; }
 pass=0 fail=0
 for p in "$top"/kernel/variants/*/0*.patch "$top"/kernel/variants/*/*/0*.patch \
-	"$top"/kernel/platform/0*.patch; do
+	"$top"/kernel/platform/0*.patch "$top"/tests/kernel-debug/0*.patch; do
 	[ -f "$p" ] || continue
 	case "$p" in */0000-cover-letter.patch) continue ;; esac
 	cp "$p" "$tmp/p.patch"

@@ -24,6 +24,22 @@
  * the device: the data checks are expected to fail there. They are still
  * made and recorded, marked "expected" instead of failing the run; every
  * other check holds for every variant.
+ *
+ * --race picks another race, with its checks made after every cycle:
+ *   - intx (one-shot designs): INTx enabled and unmasked, LOW_POWER_ENTRY_
+ *     WITH_WAKEUP, wait for the suspend, then an ioctl wakes the device
+ *     while --threads racers spin on the wake-up eventfd and mask INTx
+ *     (SET_IRQS ACTION_MASK) as soon as it fires. The mask must hold: an
+ *     ioctl may only run once the resume is complete, after the runtime
+ *     resume callback has unmasked the INTx it masked at suspend. Checked
+ *     in the device's real command register (INTx disable, through sysfs),
+ *     with the runtime PM usage count, after every cycle;
+ *   - exit-fail (v4, needs the test-only debug_fail_exit parameter of
+ *     vfio-pci-core, tests/kernel-debug/): SET ENTER, then SET EXIT made
+ *     to fail while --threads racers try SET ENTER. The usage count must
+ *     come back to its value after open once the device has left low power
+ *     again. power/control is held "on" for the run, so that a count put
+ *     once too often shows in runtime_usage instead of being clamped at 0.
  */
 #include "cmd.h"
 #include "clock.h"
@@ -39,7 +55,9 @@
 #include "vfio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -53,6 +71,10 @@
 #include <unistd.h>
 
 #define MAX_WORKERS 64
+
+enum race { RACE_MIXED, RACE_INTX, RACE_EXIT_FAIL };
+
+static const char *const race_names[] = {"mixed", "intx", "exit-fail"};
 
 struct stress {
 	struct vfio_dev d;
@@ -68,6 +90,12 @@ struct stress {
 		open_errors;
 	atomic_int first_op_errno, first_lp_errno, first_open_errno;
 	atomic_uint_fast32_t bad_value;
+	/* --race intx and exit-fail */
+	enum race race;
+	atomic_uint_fast64_t armed, raced, race_ops;
+	uint64_t lost, unbalanced, not_suspended, first_bad_cycle;
+	int usage_open, last_usage;
+	int intx_fd;
 };
 
 static void note_errno(atomic_int *slot, int err)
@@ -191,6 +219,105 @@ static void *opener(void *arg)
 	return NULL;
 }
 
+/* SET_IRQS on the INTx index: @action with no data, or TRIGGER with @fd. */
+static int set_intx(struct vfio_dev *d, uint32_t action, int fd)
+{
+	_Alignas(struct vfio_irq_set) unsigned char
+		buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set set = {
+		.argsz = (uint32_t)sizeof(set),
+		.flags = action | VFIO_IRQ_SET_DATA_NONE,
+		.index = VFIO_PCI_INTX_IRQ_INDEX,
+		.start = 0,
+		.count = 1,
+	};
+	int32_t efd = fd;
+
+	if (action == VFIO_IRQ_SET_ACTION_TRIGGER && fd < 0)
+		set.count = 0; /* no data, no count: disable INTx */
+
+	if (fd >= 0) {
+		set.argsz += (uint32_t)sizeof(efd);
+		set.flags = action | VFIO_IRQ_SET_DATA_EVENTFD;
+	}
+	memcpy(buf, &set, sizeof(set));
+	memcpy(buf + sizeof(set), &efd, sizeof(efd));
+	return ioctl(d->device_fd, VFIO_DEVICE_SET_IRQS, buf) ? -errno : 0;
+}
+
+/*
+ * The INTx disable bit of the device's real command register, read through
+ * sysfs (vfio-pci virtualizes the one user space sees): 1 masked, 0 not,
+ * or -errno.
+ */
+static int intx_disabled(const char *bdf)
+{
+	char path[128];
+	uint16_t cmd;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, &cmd, sizeof(cmd), 4);
+	close(fd);
+	if (n != (ssize_t)sizeof(cmd))
+		return n < 0 ? -errno : -EIO;
+	return !!(cmd & 0x400); /* PCI_COMMAND_INTX_DISABLE, little endian host */
+}
+
+/* --race intx: mask INTx as soon as the wake-up eventfd fires. */
+static void *intx_racer(void *arg)
+{
+	struct stress *s = arg;
+	uint64_t seen = 0;
+
+	while (!stopping(s)) {
+		uint64_t armed = atomic_load(&s->armed);
+		struct pollfd p = {.fd = s->wake_fd, .events = POLLIN};
+		int ret;
+
+		if (armed == seen || !(armed & 1)) /* odd: a cycle is racing */
+			continue;
+		while (!stopping(s) && poll(&p, 1, 0) == 0)
+			;
+		ret = set_intx(&s->d, VFIO_IRQ_SET_ACTION_MASK, -1);
+		atomic_fetch_add(&s->race_ops, 1);
+		if (ret) {
+			atomic_fetch_add(&s->op_errors, 1);
+			note_errno(&s->first_op_errno, -ret);
+		}
+		seen = armed;
+		atomic_fetch_add(&s->raced, 1);
+	}
+	return NULL;
+}
+
+/* --race exit-fail: enter low power while an exit is failing. */
+static void *enter_racer(void *arg)
+{
+	struct stress *s = arg;
+	uint64_t seen = 0;
+
+	while (!stopping(s)) {
+		uint64_t armed = atomic_load(&s->armed);
+
+		if (armed == seen || !(armed & 1)) /* odd: a cycle is racing */
+			continue;
+		/* Until one entry is accepted (the exit cleared engaged) or the cycle ends */
+		while (!stopping(s) && atomic_load(&s->armed) == armed) {
+			atomic_fetch_add(&s->race_ops, 1);
+			if (!__vfio_lp_enter(&s->d, -1))
+				break;
+		}
+		seen = armed;
+		atomic_fetch_add(&s->raced, 1);
+	}
+	return NULL;
+}
+
 /* power/runtime_suspended_time: ms the device has spent suspended. */
 static uint64_t suspended_ms(const char *bdf)
 {
@@ -211,16 +338,21 @@ static int runtime_usage(const char *bdf)
 	return sysfs_read_int(path, &v) ? -1 : v;
 }
 
-/* Poll runtime_usage until it reads @want (the put after a close is async). */
-static int wait_usage(const char *bdf, int want)
+/* Poll runtime_usage for up to @ms until it reads @want (puts can be async). */
+static int wait_usage_ms(const char *bdf, int want, int ms)
 {
 	int v = runtime_usage(bdf);
 
-	for (int i = 0; i < 500 && v != want; i++) {
+	for (int i = 0; i < ms / 10 && v != want; i++) {
 		usleep(10000);
 		v = runtime_usage(bdf);
 	}
 	return v;
+}
+
+static int wait_usage(const char *bdf, int want)
+{
+	return wait_usage_ms(bdf, want, 5000);
 }
 
 struct checks {
@@ -268,6 +400,12 @@ static void usage(FILE *f)
 		"      --dwell DUR      longest random time engaged per cycle (default 20ms:\n"
 		"                       long enough to suspend, and for percpu's drain)\n"
 		"      --seed N         seed of the dwell times (default 1)\n"
+		"      --race MODE      mixed (default: the threads above), intx (one-shot\n"
+		"                       designs: INTx masks racing the end of a wake-up) or\n"
+		"                       exit-fail (v4 with the test-only debug_fail_exit\n"
+		"                       parameter: entries racing a failing exit); with\n"
+		"                       intx and exit-fail, --threads racers and checks after\n"
+		"                       every cycle (see the top of stress.c)\n"
 		"  -o, --out FILE       write the outcome as JSON to FILE (atomically)\n"
 		"  -h, --help           this text\n",
 		MAX_WORKERS);
@@ -284,6 +422,7 @@ static int parse(int argc, char **argv, struct stress *s, char *bdf, const char 
 		{"duration", required_argument, NULL, 'D'},
 		{"dwell", required_argument, NULL, 'w'},
 		{"seed", required_argument, NULL, 'S'},
+		{"race", required_argument, NULL, 'r'},
 		{"out", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -332,6 +471,17 @@ static int parse(int argc, char **argv, struct stress *s, char *bdf, const char 
 		case 'S':
 			if (units_parse_u64(optarg, &s->seed)) {
 				vpb_err("stress: --seed '%s': expected an integer", optarg);
+				return VPB_EXIT_USAGE;
+			}
+			break;
+		case 'r':
+			for (u = 0; u < ARRAY_SIZE(race_names); u++)
+				if (!strcmp(optarg, race_names[u]))
+					break;
+			s->race = (enum race)u;
+			if (u == ARRAY_SIZE(race_names)) {
+				vpb_err("stress: --race '%s': expected mixed, intx or exit-fail",
+					optarg);
 				return VPB_EXIT_USAGE;
 			}
 			break;
@@ -387,9 +537,150 @@ static void race(struct stress *s, unsigned int threads, struct kmsg *k)
 		pthread_join(tid[i], NULL);
 }
 
+/* Wait (bounded) until every racer is done with the cycle. */
+static void wait_racers(struct stress *s, uint64_t want)
+{
+	for (int i = 0; i < 20000 && atomic_load(&s->raced) < want && !stopping(s); i++)
+		usleep(100);
+}
+
+/* After a cycle: the usage count back to its value after open. */
+static void cycle_usage(struct stress *s, const char *bdf, uint64_t c)
+{
+	/* Once off, it may stay off: do not wait the whole 5 s every cycle */
+	s->last_usage = wait_usage_ms(bdf, s->usage_open, s->unbalanced ? 200 : 5000);
+	if (s->last_usage != s->usage_open) {
+		if (!s->unbalanced++ && !s->lost)
+			s->first_bad_cycle = c;
+		printf("cycle %llu: runtime_usage %d, %d after open\n", (unsigned long long)c,
+		       s->last_usage, s->usage_open);
+		/* Count from here: one imbalance is reported once */
+		s->usage_open = s->last_usage;
+	}
+}
+
+/*
+ * --race intx and exit-fail: @threads racers, the cycles run here, the
+ * checks made after each. Return 0, or -errno when the race cannot be set up.
+ */
+static int race_cycles(struct stress *s, const char *bdf, unsigned int threads, struct kmsg *k)
+{
+	const char *knob = "/sys/module/vfio_pci_core/parameters/debug_fail_exit";
+	pthread_t tid[MAX_WORKERS];
+	unsigned int n = 0;
+	char last[64];
+	uint64_t c;
+	int ret;
+
+	if (s->race == RACE_INTX) {
+		s->intx_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (s->intx_fd < 0)
+			return -errno;
+		ret = set_intx(&s->d, VFIO_IRQ_SET_ACTION_TRIGGER, s->intx_fd);
+		if (ret)
+			return ret;
+		if (set_intx(&s->d, VFIO_IRQ_SET_ACTION_MASK, -1) || intx_disabled(bdf) != 1 ||
+		    set_intx(&s->d, VFIO_IRQ_SET_ACTION_UNMASK, -1) || intx_disabled(bdf) != 0) {
+			set_intx(&s->d, VFIO_IRQ_SET_ACTION_TRIGGER, -1);
+			return -EOPNOTSUPP; /* masking does not show in the command register */
+		}
+	} else if (access(knob, W_OK)) {
+		return -ENOENT;
+	}
+	for (unsigned int i = 0; i < threads; i++)
+		if (!pthread_create(&tid[n], NULL, s->race == RACE_INTX ? intx_racer : enter_racer,
+				    s))
+			n++;
+	for (c = 1; c <= s->cycles && n == threads && !stopping(s); c++) {
+		uint64_t cnt, want = (uint64_t)n * c;
+		struct vfio_device_info info;
+		uint32_t flags = 0;
+
+		while (read(s->wake_fd, &cnt, sizeof(cnt)) == sizeof(cnt))
+			;
+		if (s->race == RACE_INTX) {
+			ret = set_intx(&s->d, VFIO_IRQ_SET_ACTION_UNMASK, -1);
+			if (!ret)
+				ret = __vfio_lp_enter(&s->d, s->wake_fd);
+			if (!ret && lp_wait(bdf, NULL, "suspended", 2000000000ull, NULL, last,
+					    sizeof(last), NULL)) {
+				s->not_suspended++;
+				__vfio_lp_exit(&s->d);
+				atomic_fetch_add(&s->raced, n);
+				atomic_store(&s->armed, 2 * c);
+				continue;
+			}
+		} else {
+			ret = __vfio_lp_enter(&s->d, -1);
+			if (!ret)
+				ret = sysfs_write_str(knob, "1");
+		}
+		if (ret) {
+			atomic_fetch_add(&s->lp_errors, 1);
+			note_errno(&s->first_lp_errno, -ret);
+			break;
+		}
+		atomic_store(&s->armed, 2 * c - 1);
+		if (s->race == RACE_INTX) {
+			/* The wake-up: an ioctl while engaged resumes the device */
+			ret = __vfio_get_info(&s->d, &info);
+			atomic_fetch_add(&s->ops, 1);
+			if (ret) {
+				atomic_fetch_add(&s->op_errors, 1);
+				note_errno(&s->first_op_errno, -ret);
+			}
+			wait_racers(s, want);
+			atomic_store(&s->armed, 2 * c);
+			ret = intx_disabled(bdf);
+			if (ret != 1) {
+				if (!s->lost++ && !s->unbalanced)
+					s->first_bad_cycle = c;
+				printf("cycle %llu: INTx %s after the racers masked it\n",
+				       (unsigned long long)c, ret ? "unreadable" : "unmasked");
+			}
+			if (read(s->wake_fd, &cnt, sizeof(cnt)) == sizeof(cnt))
+				atomic_fetch_add(&s->wakeups, cnt);
+			ret = __vfio_lp_exit(&s->d); /* a no-op after the wake-up */
+		} else {
+			/* Fails (injected) after 20 ms: the racers enter meanwhile */
+			ret = __vfio_lp_exit(&s->d);
+			atomic_store(&s->armed, 2 * c);
+			wait_racers(s, want);
+			if (ret != -EIO)
+				printf("cycle %llu: the injected exit failure gave %d\n",
+				       (unsigned long long)c, ret);
+			ret = __vfio_v4_get(&s->d, &flags);
+			if (!ret && (flags & VPB_V4_PM_ENTER))
+				ret = __vfio_lp_exit(&s->d);
+		}
+		if (ret) {
+			atomic_fetch_add(&s->lp_errors, 1);
+			note_errno(&s->first_lp_errno, -ret);
+		}
+		ret = lp_wait(bdf, "D0", "active", 2000000000ull, NULL, last, sizeof(last), NULL);
+		if (ret) {
+			atomic_fetch_add(&s->lp_errors, 1);
+			note_errno(&s->first_lp_errno, -ret);
+		}
+		cycle_usage(s, bdf, c);
+		atomic_fetch_add(&s->done_cycles, 1);
+		kmsg_scan(k);
+	}
+	atomic_store(&s->stop, true);
+	for (unsigned int i = 0; i < n; i++)
+		pthread_join(tid[i], NULL);
+	if (s->race == RACE_INTX)
+		set_intx(&s->d, VFIO_IRQ_SET_ACTION_TRIGGER, -1);
+	else
+		sysfs_write_str(knob, "0");
+	return n == threads ? 0 : -EAGAIN;
+}
+
 int cmd_stress(int argc, char **argv)
 {
-	struct stress s = {.cycles = 10000, .dwell_max = 20000000, .seed = 1, .wake_fd = -1};
+	struct stress s = {
+		.cycles = 10000, .dwell_max = 20000000, .seed = 1, .wake_fd = -1, .intx_fd = -1};
+	char control_path[128], control[16] = "";
 	struct checks c = {.list = json_array()};
 	char bdf[16], why[512] = "", variant[64] = "none", last[64] = "";
 	const char *iommu = "auto", *out = NULL;
@@ -416,6 +707,14 @@ int cmd_stress(int argc, char **argv)
 	}
 	modules_vfio_variant(variant, sizeof(variant));
 	unsafe = !strcmp(variant, "no-get");
+	snprintf(control_path, sizeof(control_path), "/sys/bus/pci/devices/%s/power/control", bdf);
+	if (s.race == RACE_EXIT_FAIL && (sysfs_read_str(control_path, control, sizeof(control)) ||
+					 sysfs_write_str(control_path, "on"))) {
+		vpb_err("stress: %s: cannot hold power/control on", bdf);
+		kmsg_close(&k);
+		json_decref(c.list);
+		return VPB_EXIT_SKIP;
+	}
 	usage_before = runtime_usage(bdf);
 	ret = __vfio_open(&s.d, bdf, iommu, why, sizeof(why));
 	if (ret) {
@@ -424,8 +723,12 @@ int cmd_stress(int argc, char **argv)
 		json_decref(c.list);
 		return ret == -ENOENT || ret == -ENODEV ? VPB_EXIT_SKIP : VPB_EXIT_FAIL;
 	}
-	if (s.d.design == VFIO_PM_NONE) {
-		vpb_err("stress: %s: variant %s offers no low-power feature to race", bdf, variant);
+	if (s.d.design == VFIO_PM_NONE || (s.race == RACE_INTX && s.d.design != VFIO_PM_ONESHOT) ||
+	    (s.race == RACE_EXIT_FAIL && s.d.design != VFIO_PM_V4)) {
+		vpb_err("stress: %s: variant %s offers no low-power feature for --race %s", bdf,
+			variant, race_names[s.race]);
+		if (*control)
+			sysfs_write_str(control_path, control);
 		vfio_close(&s.d);
 		kmsg_close(&k);
 		json_decref(c.list);
@@ -446,9 +749,11 @@ int cmd_stress(int argc, char **argv)
 		return VPB_EXIT_FAIL;
 	}
 	usage_open = runtime_usage(bdf);
-	printf("# stress %s: variant %s, design %s, %s, %u workers, %llu cycles, dwell <= %llu "
-	       "us%s\n",
-	       bdf, variant, vfio_pm_design_name(s.d.design), vfio_mode_name(s.d.mode), threads,
+	s.usage_open = usage_open;
+	printf("# stress %s: variant %s, design %s, %s, race %s, %u %s, %llu cycles, dwell <= "
+	       "%llu us%s\n",
+	       bdf, variant, vfio_pm_design_name(s.d.design), vfio_mode_name(s.d.mode),
+	       race_names[s.race], threads, s.race == RACE_MIXED ? "workers" : "racers",
 	       (unsigned long long)s.cycles, (unsigned long long)(s.dwell_max / 1000),
 	       unsafe ? "; no-get: ioctls in low power are expected to misbehave" : "");
 	fflush(stdout);
@@ -456,7 +761,25 @@ int cmd_stress(int argc, char **argv)
 	susp = suspended_ms(bdf);
 	t0 = clock_mono_ns();
 	s.deadline = t0 + duration;
-	race(&s, threads, &k);
+	if (s.race == RACE_MIXED) {
+		race(&s, threads, &k);
+	} else {
+		ret = race_cycles(&s, bdf, threads, &k);
+		if (ret) {
+			vpb_err("stress: %s: cannot race %s: %s", bdf, race_names[s.race],
+				ret == -EOPNOTSUPP
+					? "INTx masking does not show in the command register"
+				: ret == -ENOENT ? "no debug_fail_exit parameter (test-only patch)"
+						 : strerror(-ret));
+			if (*control)
+				sysfs_write_str(control_path, control);
+			close(s.wake_fd);
+			vfio_close(&s.d);
+			kmsg_close(&k);
+			json_decref(c.list);
+			return VPB_EXIT_SKIP;
+		}
+	}
 	t0 = clock_mono_ns() - t0;
 	susp = suspended_ms(bdf) - susp;
 
@@ -468,6 +791,20 @@ int cmd_stress(int argc, char **argv)
 	if (s.d.design != VFIO_PM_V4 || (!__vfio_v4_get(&s.d, &flags) && (flags & VPB_V4_PM_ENTER)))
 		ret = __vfio_lp_exit(&s.d);
 	check(&c, "final exit", !ret, false, "%s", ret ? strerror(-ret) : "out of low power");
+	if (s.race == RACE_INTX)
+		check(&c, "INTx masked by the racers stays masked after every wake-up", !s.lost,
+		      false,
+		      "%llu of %llu cycles unmasked it (first bad cycle: %llu); %llu cycles did "
+		      "not suspend; %llu racer ioctls",
+		      (unsigned long long)s.lost, (unsigned long long)s.done_cycles,
+		      (unsigned long long)s.first_bad_cycle, (unsigned long long)s.not_suspended,
+		      (unsigned long long)s.race_ops);
+	if (s.race != RACE_MIXED)
+		check(&c, "usage count balanced after every cycle", !s.unbalanced, false,
+		      "%llu of %llu cycles left runtime_usage off its value after open (first: "
+		      "cycle %llu); %llu racer calls",
+		      (unsigned long long)s.unbalanced, (unsigned long long)s.done_cycles,
+		      (unsigned long long)s.first_bad_cycle, (unsigned long long)s.race_ops);
 	ret = lp_wait(bdf, "D0", "active", 5000000000ull, NULL, last, sizeof(last), NULL);
 	check(&c, "device in D0 and active", !ret, false, "%s", ret ? last : "D0 active");
 	usage_after = wait_usage(bdf, usage_open);
@@ -493,7 +830,11 @@ int cmd_stress(int argc, char **argv)
 	      s.open_errors ? ", first: " : "", s.open_errors ? strerror(s.first_open_errno) : "");
 	close(s.wake_fd);
 	vfio_close(&s.d);
+	if (s.intx_fd >= 0)
+		close(s.intx_fd);
 	usage_closed = wait_usage(bdf, usage_before);
+	if (*control)
+		sysfs_write_str(control_path, control);
 	check(&c, "usage count back after close", usage_closed == usage_before, false,
 	      "runtime_usage %d, %d before the run", usage_closed, usage_before);
 	splats = kmsg_close(&k);
@@ -510,7 +851,7 @@ int cmd_stress(int argc, char **argv)
 	       t0 / 1e9, c.failed ? "FAIL" : "pass", c.failed, c.expected);
 	j = json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:b, "
-		"s:o, s:s, s:s}",
+		"s:o, s:s, s:s, s:s, s:I, s:I, s:I}",
 		"harness_revision", vpb_git_rev, "device", bdf, "variant", variant, "design",
 		vfio_pm_design_name(s.d.design), "iommu", vfio_mode_name(s.d.mode), "threads",
 		threads, "cycles_asked", (json_int_t)s.cycles, "dwell_max_ns",
@@ -518,7 +859,9 @@ int cmd_stress(int argc, char **argv)
 		"ops", (json_int_t)s.ops, "opens", (json_int_t)s.opens, "wakeups",
 		(json_int_t)s.wakeups, "suspended_ms", (json_int_t)susp, "seed", (json_int_t)s.seed,
 		"unsafe_expected", unsafe, "checks", c.list, "kernel_log", k.excerpt, "verdict",
-		c.failed ? "fail" : "pass");
+		c.failed ? "fail" : "pass", "race", race_names[s.race], "intx_lost",
+		(json_int_t)s.lost, "usage_unbalanced", (json_int_t)s.unbalanced, "not_suspended",
+		(json_int_t)s.not_suspended);
 	if (out && results_write_json(out, j)) {
 		vpb_err("stress: cannot write %s", out);
 		c.failed++;
