@@ -18,7 +18,8 @@ static json_t *the_case;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static const char summary[] = "{\"cases\": [{\"suite\": \"s\", \"case\": \"c\"}]}";
+	static const char summary[] =
+		"{\"schema_version\": 2, \"cases\": [{\"suite\": \"s\", \"case\": \"c\"}]}";
 	char p[PATH_MAX];
 
 	(void)argc;
