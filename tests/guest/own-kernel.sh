@@ -66,6 +66,33 @@ now=$(settle)
 [ "$now" = "$idle" ]
 tap $? "after the variants: the device idles in $idle as before (now $now)"
 
+# README, "Qualifying a platform", steps 4 to 6 (fewer cycles; the spec's
+# limits are this emulated device's, and its percentiles are maxima: a p99
+# needs 100 valid cycles).
+out=$(vfio-pm-bench check --device "$dev" --iommu noiommu 2>&1)
+rc=$?
+echo "$out" | grep -q "^# no expectations for variant unpatched-0.3: design oneshot" && [ $rc = 0 ]
+tap $? "vendor step 4: check (exit $rc), design oneshot" "$out"
+dir=$(vfio-pm-bench run --suite d3cold --device "$dev" --expect d3cold --iommu noiommu \
+	--cycles 2 --rounds 1 --clock-label icount --results /tmp/own -q 2>/tmp/own.v5)
+rc=$?
+[ $rc = 0 ] && [ -f "$dir/summary.json" ]
+tap $? "vendor step 5: run --suite d3cold --expect d3cold" "$(tail -n 3 /tmp/own.v5)"
+cat >/tmp/board.spec <<SPEC
+d3cold.exit.max <= 150ms [device=$dev]
+d3cold.exit.valid >= 2/2 [device=$dev]
+d3cold.exit.state == D3cold [device=$dev]
+d3cold.exit.entry.max <= 100ms [device=$dev]
+d3cold.ioctl.max <= 150ms [device=$dev]
+SPEC
+out=$(vfio-pm-bench qualify --spec /tmp/board.spec "$dir" 2>&1)
+rc=$?
+[ $rc = 0 ] && ls "$dir"/qualify/board-*.json >/dev/null 2>&1 &&
+	! echo "$out" | grep -q "^FAIL"
+tap $? "vendor step 6: qualify PASS (exit $rc), certificate written" "$out"
+[ "$(state)" = "$before" ]
+tap $? "after the vendor's steps: modules and binding unchanged" "$(state)"
+
 # Interrupted while a variant is loaded: the same state afterwards.
 vfio-pm-bench run --suite ioctl --device "$dev" --iommu noiommu \
 	--variant upstream=/lib/vfio-variants/upstream --variant no-get=/lib/vfio-variants/no-get \
