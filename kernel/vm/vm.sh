@@ -169,7 +169,10 @@ gbuild=$cache/guest-build-$(echo "$top" | sha256sum | cut -c1-12)
 # Two launches at once share it: the lock makes the second wait for the first's build.
 exec 9>"$gbuild.lock"
 flock 9
+# The uAPI headers live in the cache: their path is mapped out of the debug
+# info, which the linker's build ID covers (and the stripped binary keeps).
 cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_UAPI_DIR="$HEADERS" -DVPB_DATA_DIR=/nonexistent \
+	-DCMAKE_C_FLAGS="-ffile-prefix-map=$cache/=" \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >"$gbuild.log" 2>&1 &&
 	cmake --build "$gbuild" -j"$(nproc)" --target vfio-pm-bench >>"$gbuild.log" 2>&1 ||
 	{ tail -20 "$gbuild.log" >&2; die "harness build failed ($gbuild.log)"; }
