@@ -21,8 +21,16 @@ hashes() { # CHECKOUT CACHE -> "name sha256" lines of the images
 		var=VARIANT_${v//-/_}
 		for ko in "${!var}"/*.ko; do echo "$v/${ko##*/} $(sha256sum <"$ko" | cut -d' ' -f1)"; done
 	done
-	(cd "$1" && VFIO_PM_BENCH_CACHE=$2 kernel/vm/vm.sh --variants $variants --job "$job" \
-		--no-report --timeout 120 --results "$tmp/r") 2>&1 | sed -n 's/.*images: .*initramfs /initramfs /p'
+	(cd "$1" && VFIO_PM_BENCH_CACHE=$2 VPB_KEEP_INITRAMFS=$tmp/initramfs-${2##*/} kernel/vm/vm.sh \
+		--variants $variants --job "$job" --no-report --timeout 120 --results "$tmp/r") 2>&1 |
+		sed -n 's/.*images: .*initramfs /initramfs /p'
+}
+# The members of two initramfs archives that differ (content or link target).
+cpio_diff() {
+	local d
+	for d in a b; do mkdir -p "$tmp/x-$d"; done
+	(cd "$tmp/x-a" && cpio -id --quiet <"$1") && (cd "$tmp/x-b" && cpio -id --quiet <"$2") &&
+		diff -rq --no-dereference "$tmp/x-a" "$tmp/x-b" | sed "s|$tmp/x-[ab]/||g" | head -n 10
 }
 echo "# first build: this checkout, ${VFIO_PM_BENCH_CACHE:-$HOME/.cache/vfio-pm-bench}, host $(hostname)"
 hashes "$top" "${VFIO_PM_BENCH_CACHE:-$HOME/.cache/vfio-pm-bench}" >"$tmp/a" || { echo "not ok - first build"; exit 1; }
@@ -38,6 +46,9 @@ if diff "$tmp/a" "$tmp/b" >"$tmp/diff" && [ "$(grep -c . "$tmp/a")" -ge 4 ]; the
 	echo "1 passed, 0 failed"
 else
 	sed 's/^/    /' "$tmp/diff"
+	first=${VFIO_PM_BENCH_CACHE:-$HOME/.cache/vfio-pm-bench}
+	[ -f "$tmp/initramfs-${first##*/}" ] && [ -f "$tmp/initramfs-cache-two" ] &&
+		cpio_diff "$tmp/initramfs-${first##*/}" "$tmp/initramfs-cache-two" | sed 's/^/    # /'
 	echo "not ok - two builds in different directories under different host names differ"
 	echo "0 passed, 1 failed"
 	exit 1

@@ -110,10 +110,9 @@ static int insmod(const char *dir, const char *file, const char *params, bool op
 	return ret;
 }
 
-int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],
-			 unsigned int ndevices, bool noiommu, char *why, size_t len)
+/* Unbind @devices (only these), then unload every vfio module, last first. */
+static int unload(char (*devices)[16], unsigned int ndevices, char *why, size_t len)
 {
-	char got[64];
 	int ret;
 
 	for (unsigned int i = 0; i < ndevices; i++) {
@@ -126,6 +125,18 @@ int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],
 		if (ret)
 			return ret;
 	}
+	return 0;
+}
+
+int modules_load_variant(const struct vpb_variant_spec *v, char (*devices)[16],
+			 unsigned int ndevices, bool noiommu, char *why, size_t len)
+{
+	char got[64];
+	int ret;
+
+	ret = unload(devices, ndevices, why, len);
+	if (ret)
+		return ret;
 	ret = insmod(v->dir, "vfio.ko", noiommu ? "enable_unsafe_noiommu_mode=1" : "", false, why,
 		     len);
 	if (!ret)
@@ -219,16 +230,9 @@ int modules_restore(const struct modules_saved *s, char *why, size_t len)
 	char path[160], param[64], got[64];
 	int ret;
 
-	for (unsigned int i = 0; i < s->ndevices; i++) {
-		ret = unbind(s->bdf[i], why, len);
-		if (ret)
-			return ret;
-	}
-	for (size_t i = MODULES_NVFIO; i-- > 0;) {
-		ret = rmmod(vfio_mods[i], why, len);
-		if (ret)
-			return ret;
-	}
+	ret = unload((char(*)[16])s->bdf, s->ndevices, why, len);
+	if (ret)
+		return ret;
 	for (size_t i = 0; i < MODULES_NVFIO; i++) {
 		if (!s->loaded[i])
 			continue;

@@ -209,6 +209,8 @@ for lib in $(ldd "$gbuild/vfio-pm-bench" | awk '/=> \// { print $3 } /^\t\/lib/ 
 	cp -L "$lib" "$root$lib"
 done
 cp -r "$MODROOT/lib" "$root/"
+# modules_install's build link names the kernel's build tree on this machine.
+rm -f "$root"/lib/modules/*/build "$root"/lib/modules/*/source
 for v in ${build_variants//,/ }; do
 	var=VARIANT_${v//-/_}
 	mkdir -p "$root/lib/vfio-variants/$v"
@@ -269,6 +271,8 @@ find "$root" -exec touch -h -d @0 {} +
 	>"$work/initramfs.cpio"
 mark initramfs "$s"
 stage "images: bzImage $(sha256sum <"$BZIMAGE" | cut -c1-16) initramfs $(sha256sum <"$work/initramfs.cpio" | cut -c1-16)"
+# tests/repro-build.sh keeps the initramfs to name what differs.
+[ -z "${VPB_KEEP_INITRAMFS:-}" ] || cp "$work/initramfs.cpio" "$VPB_KEEP_INITRAMFS"
 
 # --- boot ----------------------------------------------------------------------------------
 if [ "$clock" = icount ]; then
