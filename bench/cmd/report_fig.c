@@ -171,13 +171,18 @@ static void cell_median(struct strbuf *b, const json_t *d)
 	}
 }
 
-/* The shift of @v against the reference: "+152ns (+27.5 %) [+152ns, +152ns]". */
+/* The shift of @v against the reference: "+152ns (+27.5 %) [+152ns, +152ns]"; "(reference)" for the
+ * reference itself. */
 static void cell_shift(struct strbuf *b, const json_t *c, const char *v)
 {
 	const json_t *s = json_object_get(json_object_get(c, "vs_reference"), v);
 	const json_t *ci = json_object_get(s, "hl_ci95");
 	double hl = rs_num(s, "hl_shift");
 
+	if (!strcmp(v, rs_str(c, "reference"))) {
+		sb_puts(b, "(reference)");
+		return;
+	}
 	if (isnan(hl)) {
 		sb_puts(b, "-");
 		return;
@@ -294,10 +299,7 @@ static json_t *latency_table(const json_t *c)
 		report_dur(rs_num(d, "p99"), &cell[3]);
 		report_dur(rs_num(d, "p999"), &cell[4]);
 		report_dur(rs_num(d, "harness_overhead_ns"), &cell[5]);
-		if (!strcmp(v, rs_str(c, "reference")))
-			sb_puts(&cell[6], "(reference)");
-		else
-			cell_shift(&cell[6], c, v);
+		cell_shift(&cell[6], c, v);
 		table_row(t, cell, ARRAY_SIZE(cell));
 	}
 	cells_release(cell, ARRAY_SIZE(cell));
@@ -422,10 +424,7 @@ static json_t *cycle_table(struct report *rp, const json_t *c, const json_t *ent
 		report_entry_stats(rp, c, v, json_object_get(entry, v), &st);
 		cell_stats_ms(&cell[5], &st);
 		report_dur(st.p99 * 1e6, &cell[6]);
-		if (!strcmp(v, rs_str(c, "reference")))
-			sb_puts(&cell[7], "(reference)");
-		else
-			cell_shift(&cell[7], c, v);
+		cell_shift(&cell[7], c, v);
 		table_row(t, cell, ARRAY_SIZE(cell));
 	}
 	cells_release(cell, ARRAY_SIZE(cell));

@@ -265,6 +265,28 @@ static int check_shift(const json_t *s, const char *at, char *why, size_t len)
 	return 0;
 }
 
+/* Each member of @c's object @name is an object that @check accepts. */
+static int check_members(const json_t *c, const char *name,
+			 int (*check)(const json_t *, const char *, char *, size_t), const char *at,
+			 char *why, size_t len)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(json_object_get(c, name), k, v) {
+		char sub[400];
+
+		snprintf(sub, sizeof(sub), "%s %s.%s", at, name, k);
+		if (!json_is_object(v)) {
+			snprintf(why, len, "%s: expected an object", sub);
+			return -EINVAL;
+		}
+		if (check(v, sub, why, len))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 int rs_check_summary(const json_t *summary, char *why, size_t len)
 {
 	static const struct jkey case_keys[] = {
@@ -282,8 +304,6 @@ int rs_check_summary(const json_t *summary, char *why, size_t len)
 	}
 	json_array_foreach(cases, i, c) {
 		char at[300];
-		const char *k;
-		json_t *v;
 
 		snprintf(at, sizeof(at), "cases[%zu]", i);
 		if (!json_is_object(c)) {
@@ -300,28 +320,9 @@ int rs_check_summary(const json_t *summary, char *why, size_t len)
 		snprintf(at, sizeof(at), "cases[%zu] (%s.%s%s%s%s%s)", i, rs_str(c, "suite"),
 			 rs_str(c, "case"), *rs_str(c, "device") ? " " : "", rs_str(c, "device"),
 			 *rs_str(c, "point") ? " " : "", rs_str(c, "point"));
-		json_object_foreach(json_object_get(c, "variants"), k, v) {
-			char sub[400];
-
-			snprintf(sub, sizeof(sub), "%s variants.%s", at, k);
-			if (!json_is_object(v)) {
-				snprintf(why, len, "%s: expected an object", sub);
-				return -EINVAL;
-			}
-			if (check_dist(v, sub, why, len))
-				return -EINVAL;
-		}
-		json_object_foreach(json_object_get(c, "vs_reference"), k, v) {
-			char sub[400];
-
-			snprintf(sub, sizeof(sub), "%s vs_reference.%s", at, k);
-			if (!json_is_object(v)) {
-				snprintf(why, len, "%s: expected an object", sub);
-				return -EINVAL;
-			}
-			if (check_shift(v, sub, why, len))
-				return -EINVAL;
-		}
+		if (check_members(c, "variants", check_dist, at, why, len) ||
+		    check_members(c, "vs_reference", check_shift, at, why, len))
+			return -EINVAL;
 	}
 	return 0;
 }
