@@ -238,7 +238,7 @@ void report_entry_stats(const struct report *rp, const json_t *c, const char *v,
 		return;
 	}
 	/* summary.json keeps nanoseconds; the tables show milliseconds */
-	*st = (struct report_stats){.n = (size_t)rs_num(e, "n"),
+	*st = (struct report_stats){.n = rs_count(e, "n"),
 				    .median = rs_num(e, "median") / 1e6,
 				    .lo = NAN,
 				    .hi = NAN,

@@ -32,6 +32,13 @@ double rs_num(const json_t *o, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+size_t rs_count(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) && json_integer_value(v) > 0 ? (size_t)json_integer_value(v) : 0;
+}
+
 void rs_problem(struct rs_run *r, const char *fmt, ...)
 {
 	char buf[1024];

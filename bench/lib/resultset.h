@@ -133,6 +133,12 @@ const char *rs_str(const json_t *o, const char *key);
 double rs_num(const json_t *o, const char *key);
 
 /**
+ * rs_count() - a count member of a JSON object: its value if it is a
+ * non-negative integer, else 0.
+ */
+size_t rs_count(const json_t *o, const char *key);
+
+/**
  * rs_case_stem() - the file stem of a summary case, as the runner names its
  * files: <suite>.<case>[.<BB-DD.F>][.<point>] (device 0000:01:00.0 gives
  * "01-00.0").
