@@ -203,7 +203,8 @@ void report_stats_of(const struct report *rp, const json_t *arr, struct report_s
 {
 	size_t n = json_array_size(arr);
 	double *x = malloc((n ? n : 1) * sizeof(*x));
-	double seed = rs_num(json_object_get(rp->r.run, "options"), "seed");
+	json_t *sj = json_object_get(json_object_get(rp->r.run, "options"), "seed");
+	uint64_t seed = json_is_integer(sj) ? (uint64_t)json_integer_value(sj) : 1;
 	struct stats_ci ci;
 
 	*st = (struct report_stats){
@@ -218,8 +219,7 @@ void report_stats_of(const struct report *rp, const json_t *arr, struct report_s
 	st->median = stats_quantile_sorted(x, n, 0.5);
 	st->p99 = stats_quantile_sorted(x, n, 0.99);
 	st->max = x[n - 1];
-	if (n >= 2 &&
-	    !stats_bootstrap_median_ci(x, n, 0.95, 1000, isnan(seed) ? 1 : (uint64_t)seed, &ci)) {
+	if (n >= 2 && !stats_bootstrap_median_ci(x, n, 0.95, 1000, seed, &ci)) {
 		st->lo = ci.lo;
 		st->hi = ci.hi;
 	}
