@@ -166,12 +166,13 @@ static int export_kcidb(struct rs_run *r, const json_t *figs, const char *origin
 			 pt[0] ? "." : "", pt, dev, st);
 		snprintf(bid, sizeof(bid), "%s/%s", id, rs_str(x, "variant"));
 		m = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}",
-			      "platform", r->platform, "run_id", r->id, "kernel", sb_str(&kw), "clock",
-			      rs_str(x, "clock"), "variant", rs_str(x, "variant"), "device",
-			      rs_str(x, "device"), "figure", rs_str(x, "name"), "unit_in_summary",
-			      "ns", "n", json_integer_value(json_object_get(x, "n")),
-			      "run_status", status, "harness_revision",
-			      rs_str(r->run, "harness_revision"), "source", "summary.json");
+			      "platform", r->platform, "run_id", r->id, "kernel", sb_str(&kw),
+			      "clock", rs_str(x, "clock"), "variant", rs_str(x, "variant"),
+			      "device", rs_str(x, "device"), "figure", rs_str(x, "name"),
+			      "unit_in_summary", "ns", "n",
+			      json_integer_value(json_object_get(x, "n")), "run_status", status,
+			      "harness_revision", rs_str(r->run, "harness_revision"), "source",
+			      "summary.json");
 		t = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}, s:o}", "id", "", "build_id", bid,
 			      "origin", origin, "path", path, "environment", "comment", r->platform,
 			      "misc", m);
@@ -184,10 +185,9 @@ static int export_kcidb(struct rs_run *r, const json_t *figs, const char *origin
 						      json_number_value(val) / 1e9, "unit", "s",
 						      "prefix", "metric"));
 			if (json_is_number(json_object_get(x, "ci_lo")))
-				json_object_set_new(
-					m, "ci95_s",
-					json_pack("[f, f]", rs_num(x, "ci_lo") / 1e9,
-						  rs_num(x, "ci_hi") / 1e9));
+				json_object_set_new(m, "ci95_s",
+						    json_pack("[f, f]", rs_num(x, "ci_lo") / 1e9,
+							      rs_num(x, "ci_hi") / 1e9));
 		} else {
 			/* no valid sample: the figure was not produced */
 			json_object_set_new(t, "status", json_string("SKIP"));
@@ -256,8 +256,8 @@ static void export_lava(struct rs_run *r, const json_t *figs, FILE *f)
 		metrics_id(x, id, sizeof(id));
 		metrics_num(json_object_get(x, "value"), v, sizeof(v));
 		if (v[0])
-			fprintf(f, "lava-test-case %s --result %s --measurement %s --units ns\n", id,
-				complete ? "pass" : "fail", v);
+			fprintf(f, "lava-test-case %s --result %s --measurement %s --units ns\n",
+				id, complete ? "pass" : "fail", v);
 		else
 			fprintf(f, "lava-test-case %s --result fail\n", id);
 	}
@@ -295,10 +295,11 @@ static void export_lkp(struct rs_run *rb, struct rs_run *rn, const json_t *res, 
 	const json_t *c;
 	size_t i;
 
-	fprintf(f, "vfio-pm-bench compare, in the LKP layout: %%change is compare's shift (of the "
-		   "base median),\nthe value each side's median, %%stddev its stddev / mean "
-		   "(summary.json); after the\nname: compare's 95 %% CI of the shift, p, basis "
-		   "and verdict (threshold %.2f %%, alpha %g)\n\n",
+	fprintf(f,
+		"vfio-pm-bench compare, in the LKP layout: %%change is compare's shift (of the "
+		"base median),\nthe value each side's median, %%stddev its stddev / mean "
+		"(summary.json); after the\nname: compare's 95 %% CI of the shift, p, basis "
+		"and verdict (threshold %.2f %%, alpha %g)\n\n",
 		rs_num(res, "threshold_pct"), rs_num(res, "alpha"));
 	fprintf(f, "base: %s (%s, clock %s)\nnew:  %s (%s, clock %s)\n\n", rb->id, rb->platform,
 		rb->clock_label[0] ? rb->clock_label : "?", rn->id, rn->platform,
@@ -343,14 +344,13 @@ static void export_lkp(struct rs_run *rb, struct rs_run *rn, const json_t *res, 
 				 rs_str(c, "new_variant"));
 		snprintf(dev, sizeof(dev), "%s", rs_str(c, "device"));
 		snprintf(name, sizeof(name), "%s.%s%s%s%s%s.%s.median_%s", rs_str(c, "suite"),
-			 rs_str(c, "case"), dev[0] ? "." : "", dev, rs_str(c, "point")[0] ? "." : "",
-			 rs_str(c, "point"), var, report_unit(c));
+			 rs_str(c, "case"), dev[0] ? "." : "", dev,
+			 rs_str(c, "point")[0] ? "." : "", rs_str(c, "point"), var, report_unit(c));
 		fprintf(f, "%10s%s %10s %10s%s  %s  %s%s%s\n", sb_str(&bm), bsd, chg, sb_str(&nm),
 			nsd, name, ci,
-			json_object_get(c, "basis") ? (strcmp(rs_str(c, "basis"), "rounds")
-							       ? "pooled "
-							       : "rounds ")
-						    : "",
+			json_object_get(c, "basis")
+				? (strcmp(rs_str(c, "basis"), "rounds") ? "pooled " : "rounds ")
+				: "",
 			rs_str(c, "verdict"));
 		sb_release(&bm);
 		sb_release(&nm);
@@ -425,7 +425,8 @@ int cmd_export(int argc, char **argv)
 		case 'a':
 			if (units_parse_double(optarg, &co.alpha) || co.alpha <= 0 ||
 			    co.alpha >= 1) {
-				vpb_err("export: --alpha '%s': expected a number in (0, 1)", optarg);
+				vpb_err("export: --alpha '%s': expected a number in (0, 1)",
+					optarg);
 				return VPB_EXIT_USAGE;
 			}
 			break;

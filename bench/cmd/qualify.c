@@ -905,8 +905,9 @@ int qualify_junit(const struct rs_run *r, const char *spec, const json_t *q, FIL
 	}
 	snprintf(cls, sizeof(cls), "vfio-pm-bench.qualify.%s", r->platform);
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<testsuites name=\"vfio-pm-bench qualify\" tests=\"%zu\" failures=\"%zu\" "
-		   "errors=\"0\">\n",
+	fprintf(f,
+		"<testsuites name=\"vfio-pm-bench qualify\" tests=\"%zu\" failures=\"%zu\" "
+		"errors=\"0\">\n",
 		nrules, nfail);
 	fprintf(f, "  <testsuite name=\"");
 	xml_puts(f, spec);
@@ -934,8 +935,8 @@ int qualify_junit(const struct rs_run *r, const char *spec, const json_t *q, FIL
 		char sel[160], name[64];
 		bool pass = json_is_true(json_object_get(rule, "pass"));
 
-		snprintf(name, sizeof(name), "%lld: ",
-			 (long long)json_integer_value(json_object_get(rule, "line")));
+		snprintf(name, sizeof(name),
+			 "%lld: ", (long long)json_integer_value(json_object_get(rule, "line")));
 		fprintf(f, "    <testcase classname=\"");
 		xml_puts(f, cls);
 		fprintf(f, "\" name=\"");
@@ -962,7 +963,8 @@ int qualify_junit(const struct rs_run *r, const char *spec, const json_t *q, FIL
 		}
 		fprintf(f, "      <system-out>");
 		json_array_foreach(list, k, res) {
-			fprintf(f, "%s ", json_is_true(json_object_get(res, "pass")) ? "PASS" : "FAIL");
+			fprintf(f, "%s ",
+				json_is_true(json_object_get(res, "pass")) ? "PASS" : "FAIL");
 			selection_text(rule, res, sel, sizeof(sel));
 			xml_puts(f, sel[0] ? sel : "run");
 			fprintf(f, ": ");

@@ -28,22 +28,22 @@ static int add(json_t *out, const json_t *c, const char *variant, const char *st
 
 	snprintf(name, sizeof(name), "%s.%s%s%s.%s", rs_str(c, "suite"), rs_str(c, "case"),
 		 pt[0] ? "." : "", pt, stat);
-	f = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:I, s:s}", "name",
-		      name, "suite", rs_str(c, "suite"), "case", rs_str(c, "case"), "point", pt,
-		      "stat", stat, "device", rs_str(c, "device"), "variant", variant, "value",
-		      num_or_null(value), "unit", "ns", "ci_lo",
-		      num_or_null(json_array_size(ci) == 2
-					  ? json_number_value(json_array_get(ci, 0))
-					  : NAN),
-		      "ci_hi",
-		      num_or_null(json_array_size(ci) == 2
-					  ? json_number_value(json_array_get(ci, 1))
-					  : NAN),
-		      "n", n, "clock", clock);
+	f = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:I, s:s}", "name", name,
+		"suite", rs_str(c, "suite"), "case", rs_str(c, "case"), "point", pt, "stat", stat,
+		"device", rs_str(c, "device"), "variant", variant, "value", num_or_null(value),
+		"unit", "ns", "ci_lo",
+		num_or_null(json_array_size(ci) == 2 ? json_number_value(json_array_get(ci, 0))
+						     : NAN),
+		"ci_hi",
+		num_or_null(json_array_size(ci) == 2 ? json_number_value(json_array_get(ci, 1))
+						     : NAN),
+		"n", n, "clock", clock);
 	if (!f)
 		return -ENOMEM;
 	if (!isfinite(value))
-		json_object_set_new(f, "why", json_string(why && why[0] ? why : "no value in summary.json"));
+		json_object_set_new(f, "why",
+				    json_string(why && why[0] ? why : "no value in summary.json"));
 	return json_array_append_new(out, f) ? -ENOMEM : 0;
 }
 
@@ -101,8 +101,8 @@ void metrics_safe(const char *s, char *buf, size_t len)
 
 	for (; s && *s && k + 1 < len; s++)
 		buf[k++] = isalnum((unsigned char)*s) || *s == '_' || *s == '-' ? *s
-			   : *s == ':' || *s == '.'			      ? '-'
-									      : '_';
+			   : *s == ':' || *s == '.'				? '-'
+										: '_';
 	buf[k] = '\0';
 }
 
