@@ -454,6 +454,39 @@ def check_junit(rdir, tmp):
             bad(where, f"{c.get('name')}: failure without a message")
 
 
+# ---- report results/: one page of every platform --------------------------
+
+def check_fleet(tmp):
+    """Two platforms: the page has each one's shifts and D3cold exits, as metrics."""
+    fleet = os.path.join(tmp, "fleet")
+    for plat, rdir in (("plat-a", RUNS[0]), ("plat-b", RUNS[2])):
+        shutil.copytree(rdir, os.path.join(fleet, plat, os.path.basename(rdir)),
+                        ignore=shutil.ignore_patterns("report", "qualify"))
+    out = run("report", fleet).strip()
+    where = f"report {fleet}"
+    if not out.endswith("report/index.html") or not os.path.exists(out):
+        bad(where, f"printed {out!r}, no page")
+        return
+    html = open(out).read()
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", html)]
+    for plat, rdir in (("plat-a", RUNS[0]), ("plat-b", RUNS[2])):
+        summary = json.load(open(os.path.join(rdir, "summary.json")))
+        want = expected_figures(summary, "")
+        shifts = {(k[1], k[2]) for k in want if k[0] == "ioctl.get-info.shift"}
+        exits = {(k[1], k[2]) for k in want if k[0] == "d3cold.exit.median"}
+        got_s = {(r[2], r[3]) for r in rows if len(r) == 7 and r[0] == plat and "[" in r[5]}
+        got_e = {(r[2], r[3]) for r in rows if len(r) == 7 and r[0] == plat and "[" not in r[5]}
+        if shifts != got_s:
+            bad(where, f"{plat}: wrapper cost rows {sorted(got_s)[:3]}, want {sorted(shifts)[:3]}")
+        if exits != got_e:
+            bad(where, f"{plat}: D3cold rows {sorted(got_e)[:3]}, want {sorted(exits)[:3]}")
+    if "Qualification status" not in html or html.count("not qualified") != 2:
+        bad(where, "no qualification status of each platform")
+    p = subprocess.run([BIN, "report", fleet, "--run", "x"], capture_output=True)
+    if p.returncode != 2:
+        bad(where, f"--run with a fleet: exit {p.returncode}, want 2")
+
+
 def main():
     global BIN
     BIN = sys.argv[1]
@@ -478,9 +511,15 @@ def main():
             check_kcidb(rdir, summary, clock, want)
             check_bmf(rdir, want)
             check_lava(rdir, want, runj.get("status") == "complete")
+        # the KCIDB file recorded under results/ is what export writes today
+        rec = os.path.join(TOP, "results/kcidb/qemu-q35-tcg-icount-20261205T095352Z-vm.json")
+        if open(rec).read() != run("export", "--format", "kcidb", RUNS[0]):
+            bad(rec, "differs from `export --format kcidb` of its run: write it again with "
+                     "vfio-pm-bench export --format kcidb RUN -o FILE")
         check_junit(RUNS[0], tmp)
         for b, n in LKP_PAIRS:
             check_lkp(b, n)
+        check_fleet(tmp)
         # usage errors are exit 2
         for args in (["export", RUNS[0]], ["export", "--format", "nope", RUNS[0]],
                      ["export", "--format", "kcidb", "--origin", "Bad-Origin", RUNS[0]],
