@@ -3,7 +3,8 @@
 # libFuzzer on every parser of outside input (tests/fuzz.sh), the kernel
 # bases' exact pins, the QEMU platform tests (variants' semantics in the
 # guest, a smoke run of every suite, guest-failure detection, icount
-# determinism) and a second kernel build that must be byte-identical.
+# determinism), a real LAVA job (lava-run) on the QEMU platform, and a
+# second kernel build that must be byte-identical.
 #   ./run-tests.sh           everything
 #   ./run-tests.sh --unit    unit tests and fuzzing only (no kernel build, no VM)
 set -euo pipefail
@@ -29,5 +30,13 @@ echo "== kernel bases: exact pins (tests/bases-test.sh)"
 tests/bases-test.sh
 echo "== QEMU platform tests"
 tests/vm-tests.sh build/vfio-pm-bench
+echo "== LAVA: lava-run boots the QEMU platform and runs lava/vfio-pm-bench.yaml (tests/lava-test.sh)"
+rc=0
+tests/lava-test.sh || rc=$?
+if [ "$rc" = 77 ]; then
+	echo "== LAVA test SKIPPED (its reason is printed above)"
+elif [ "$rc" != 0 ]; then
+	exit "$rc"
+fi
 echo "== byte-identical kernel and initramfs from another directory and host (tests/repro-build.sh)"
 tests/repro-build.sh

@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{"report", "draw a run with gnuplot: report/index.html and summary.md", cmd_report},
 	{"compare", "compare two runs or variants: shift, CI, p, verdict", cmd_compare},
 	{"qualify", "check a run against a spec of budgets; write a certificate", cmd_qualify},
+	{"export", "write a run's figures for KCIDB, bencher, LAVA, LKP or a CSV", cmd_export},
 	{"stress", "race low power against ioctls and opens; check the kernel log", cmd_stress},
 	{"vm", "build the kernel variants, boot the QEMU platform, run every suite", cmd_vm},
 	{NULL, NULL, NULL},

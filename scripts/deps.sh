@@ -16,6 +16,9 @@ pkgs=(
 	qemu-system-x86 acpica-tools busybox-static cpio jq
 	# report test (headless browser) and the tests in Python
 	chromium python3
+	# the LAVA test (tests/lava-test.sh): a real lava-run, no lava-server
+	# (about 1.5 min and 53 MB the first time; python3-yaml comes with it)
+	lava-dispatcher
 )
 # The default kernel base (kernel/bases/default) at exactly its pinned
 # version: a newer one already installed is downgraded, never used.

@@ -25,7 +25,7 @@
 
 static void qualify_usage(FILE *f)
 {
-	fprintf(f, "usage: vfio-pm-bench qualify --spec FILE RUN\n\n"
+	fprintf(f, "usage: vfio-pm-bench qualify --spec FILE [--junit FILE] RUN\n\n"
 		   "Checks the run directory RUN against the rules of FILE, one per line:\n"
 		   "  <suite>.<case>.<stat> <op> <value> [device=BDF] [variant=NAME] [point=tN]\n"
 		   "  clock: <clock>[,<clock>]      the clocks the run may be measured on\n"
@@ -41,7 +41,9 @@ static void qualify_usage(FILE *f)
 		   "its rule fails saying so. Only a run whose run.json status is 'complete'\n"
 		   "is certified. Prints PASS or FAIL per rule with the measured value and\n"
 		   "the run's clock, and writes a certificate (Markdown, HTML, JSON) into\n"
-		   "RUN/qualify/<spec name>-<hash of the spec>.*; an existing one is kept.\n\n"
+		   "RUN/qualify/<spec name>-<hash of the spec>.*; an existing one is kept.\n"
+		   "  --junit FILE  also write JUnit XML for CI servers: one testcase per rule,\n"
+		   "                a <failure> for a rule that fails (results/EXPORTS.md)\n\n"
 		   "Exit: 0 every rule passes, 1 a rule fails or the run is not complete,\n"
 		   "2 usage, spec error, or a run that cannot be read (missing, corrupt or\n"
 		   "wrongly typed files, an unknown schema_version).\n");
@@ -864,14 +866,141 @@ out:
 	return ret;
 }
 
+/* @s escaped for an XML attribute or text (&, <, >, " and '; control characters dropped). */
+static void xml_puts(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '&')
+			fputs("&amp;", f);
+		else if (ch == '<')
+			fputs("&lt;", f);
+		else if (ch == '>')
+			fputs("&gt;", f);
+		else if (ch == '"')
+			fputs("&quot;", f);
+		else if (ch == '\'')
+			fputs("&apos;", f);
+		else if (ch >= 0x20 || ch == '\t' || ch == '\n')
+			fputc(ch, f);
+	}
+}
+
+/*
+ * JUnit XML of a qualification (results/EXPORTS.md): one testsuite, one
+ * testcase per rule of the spec (name "<line>: <rule>"), a <failure> for a
+ * rule that fails, naming every match that failed (or that nothing matched),
+ * and every match's measured value in <system-out>.
+ */
+int qualify_junit(const struct rs_run *r, const char *spec, const json_t *q, FILE *f)
+{
+	size_t nrules = json_array_size(json_object_get(q, "rules")), nfail = 0, i, k;
+	json_t *rule, *res;
+	char cls[300];
+
+	json_array_foreach(json_object_get(q, "rules"), i, rule) {
+		if (!json_is_true(json_object_get(rule, "pass")))
+			nfail++;
+	}
+	snprintf(cls, sizeof(cls), "vfio-pm-bench.qualify.%s", r->platform);
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f,
+		"<testsuites name=\"vfio-pm-bench qualify\" tests=\"%zu\" failures=\"%zu\" "
+		"errors=\"0\">\n",
+		nrules, nfail);
+	fprintf(f, "  <testsuite name=\"");
+	xml_puts(f, spec);
+	fprintf(f, " on ");
+	xml_puts(f, r->id);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n", nrules,
+		nfail);
+	fprintf(f, "    <properties>\n");
+	const char *props[][2] = {
+		{"run", r->id},
+		{"platform", r->platform},
+		{"clock", r->clock_label[0] ? r->clock_label : "unknown"},
+		{"harness_revision", rs_str(r->run, "harness_revision")},
+		{"spec", spec},
+		{"verdict", rs_str(q, "verdict")},
+	};
+	for (i = 0; i < ARRAY_SIZE(props); i++) {
+		fprintf(f, "      <property name=\"%s\" value=\"", props[i][0]);
+		xml_puts(f, props[i][1]);
+		fprintf(f, "\"/>\n");
+	}
+	fprintf(f, "    </properties>\n");
+	json_array_foreach(json_object_get(q, "rules"), i, rule) {
+		json_t *list = json_object_get(rule, "results");
+		char sel[160], name[64];
+		bool pass = json_is_true(json_object_get(rule, "pass"));
+
+		snprintf(name, sizeof(name),
+			 "%lld: ", (long long)json_integer_value(json_object_get(rule, "line")));
+		fprintf(f, "    <testcase classname=\"");
+		xml_puts(f, cls);
+		fprintf(f, "\" name=\"");
+		xml_puts(f, name);
+		xml_puts(f, rs_str(rule, "text"));
+		fprintf(f, "\">\n");
+		if (!pass) {
+			fprintf(f, "      <failure type=\"budget\" message=\"");
+			if (!json_array_size(list))
+				fprintf(f, "nothing matched in this run");
+			else
+				xml_puts(f, rs_str(rule, "text"));
+			fprintf(f, "\">");
+			json_array_foreach(list, k, res) {
+				if (json_is_true(json_object_get(res, "pass")))
+					continue;
+				selection_text(rule, res, sel, sizeof(sel));
+				xml_puts(f, sel[0] ? sel : "run");
+				fprintf(f, ": ");
+				xml_puts(f, rs_str(res, "measured"));
+				fprintf(f, "\n");
+			}
+			fprintf(f, "</failure>\n");
+		}
+		fprintf(f, "      <system-out>");
+		json_array_foreach(list, k, res) {
+			fprintf(f, "%s ",
+				json_is_true(json_object_get(res, "pass")) ? "PASS" : "FAIL");
+			selection_text(rule, res, sel, sizeof(sel));
+			xml_puts(f, sel[0] ? sel : "run");
+			fprintf(f, ": ");
+			xml_puts(f, rs_str(res, "measured"));
+			fprintf(f, "\n");
+		}
+		fprintf(f, "</system-out>\n    </testcase>\n");
+	}
+	fprintf(f, "  </testsuite>\n</testsuites>\n");
+	return ferror(f) ? -EIO : 0;
+}
+
+/* Write the JUnit XML to @path, atomically (replacing an earlier one). */
+static int write_junit(const struct rs_run *r, const char *spec, const json_t *q, const char *path)
+{
+	struct results_file rf;
+	int ret = results_open(&rf, path);
+
+	if (ret)
+		return ret;
+	if (qualify_junit(r, spec, q, rf.f)) {
+		results_abort(&rf);
+		return -EIO;
+	}
+	return results_commit(&rf);
+}
+
 int cmd_qualify(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"spec", required_argument, NULL, 's'},
+		{"junit", required_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *spec = NULL;
+	const char *spec = NULL, *junit = NULL;
 	struct rs_run r = {.run = NULL};
 	json_t *lines = NULL, *q = NULL, *rule, *res;
 	char md[2600];
@@ -883,6 +1012,9 @@ int cmd_qualify(int argc, char **argv)
 		switch (opt) {
 		case 's':
 			spec = optarg;
+			break;
+		case 'j':
+			junit = optarg;
 			break;
 		case 'h':
 			qualify_usage(stdout);
@@ -932,6 +1064,10 @@ int cmd_qualify(int argc, char **argv)
 			       rs_str(rule, "text"), rs_str(res, "measured"), sel[0] ? " (" : "",
 			       sel, sel[0] ? ")" : "");
 		}
+	}
+	if (junit && write_junit(&r, spec, q, junit)) {
+		code = VPB_EXIT_FAIL;
+		goto out;
 	}
 	switch (write_certificate(&r, spec, q, md, sizeof(md))) {
 	case 0:

@@ -481,7 +481,13 @@ out:
 
 static void report_usage(FILE *f)
 {
-	fprintf(f, "usage: vfio-pm-bench report results/<platform> [--run ID]\n\n"
+	fprintf(f, "usage: vfio-pm-bench report results/<platform> [--run ID]\n"
+		   "       vfio-pm-bench report results/\n\n"
+		   "Given a directory of several platforms (results/), draws one page\n"
+		   "comparing them all, results/report/index.html: the wrapper cost by variant\n"
+		   "(ioctl get-info's shift against the reference, with its CI), the D3cold\n"
+		   "exit p50/p99 by device and variant, and each platform's qualification\n"
+		   "certificates; each platform's newest run with the figure, named.\n\n"
 		   "Draws a run (default: the newest, by start time) with gnuplot and writes\n"
 		   "<run>/report/: index.html (every figure inline, one colour per variant in\n"
 		   "all of them, each with its numbers in a table; the D-state each low-power\n"
@@ -531,6 +537,18 @@ int cmd_report(int argc, char **argv)
 		vpb_err("report: expected one platform directory (results/<platform>)");
 		report_usage(stderr);
 		return VPB_EXIT_USAGE;
+	}
+	if (report_is_fleet(argv[optind])) {
+		if (run) {
+			vpb_err("report: %s holds several platforms: --run takes a platform "
+				"directory (results/<platform>)",
+				argv[optind]);
+			return VPB_EXIT_USAGE;
+		}
+		if (report_fleet(argv[optind], index, sizeof(index)))
+			return VPB_EXIT_FAIL;
+		printf("%s\n", index);
+		return VPB_EXIT_OK;
 	}
 	ret = report_generate(argv[optind], run, gp && gp[0] ? gp : "gnuplot", index,
 			      sizeof(index));

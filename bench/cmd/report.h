@@ -66,6 +66,21 @@ struct report {
 int report_generate(const char *platform_dir, const char *run_id, const char *gnuplot, char *index,
 		    size_t len);
 
+/**
+ * report_is_fleet() - whether @dir is a results directory of several
+ * platforms (no run of its own, and subdirectories that hold runs).
+ */
+bool report_is_fleet(const char *dir);
+
+/**
+ * report_fleet() - draw one page comparing every platform of @dir
+ * (report_fleet.c): <dir>/report/index.html.
+ * @index: out, the page's path
+ *
+ * Return: 0; -EIO; -ENOMEM.
+ */
+int report_fleet(const char *dir, char *index, size_t len);
+
 /* ---- between the parts of the report ---------------------------------- */
 
 /** report_missing() - name something not drawn: stderr and the HTML. */

@@ -494,7 +494,8 @@ int rs_list_runs(const char *platform_dir, char ***ids, size_t *n)
 		cnt++;
 	}
 	closedir(d);
-	qsort(keys, cnt, sizeof(*keys), run_key_cmp);
+	if (cnt)
+		qsort(keys, cnt, sizeof(*keys), run_key_cmp);
 	*ids = calloc(cnt ? cnt : 1, sizeof(char *));
 	if (!*ids) {
 		d = NULL;

@@ -401,4 +401,17 @@ int qualify_parse(const char *path, json_t **lines);
  */
 int qualify_eval(struct rs_run *r, const json_t *lines, json_t **out);
 
+/**
+ * qualify_junit() - a qualification as JUnit XML: one testsuite, one
+ * testcase per rule ("<line>: <rule>"), a <failure> for each rule that
+ * fails, the measured values in <system-out>.
+ * @r: the run
+ * @spec: the spec's path, as given
+ * @q: qualify_eval()'s result
+ * @f: where to write
+ *
+ * Return: 0; -EIO.
+ */
+int qualify_junit(const struct rs_run *r, const char *spec, const json_t *q, FILE *f);
+
 #endif

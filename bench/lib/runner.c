@@ -9,6 +9,7 @@
  * and its shift against the reference variant.
  */
 #include "runner.h"
+#include "metrics.h"
 #include "clock.h"
 #include "common.h"
 #include "hist.h"
@@ -877,6 +878,30 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 			 "states", states, "reference", ref, "vs_reference", cmp);
 }
 
+/* metrics.csv: the figures of summary.json, one row each (metrics.h). */
+static int write_metrics(struct run *r, const json_t *sum)
+{
+	json_t *figs = metrics_figures(sum, r->o->clock_label ? r->o->clock_label : "");
+	struct results_file rf;
+	char path[1600];
+	int ret;
+
+	if (!figs)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/" METRICS_FILE, r->dir);
+	ret = results_open(&rf, path);
+	if (!ret) {
+		if (metrics_write_csv(rf.f, figs)) {
+			results_abort(&rf);
+			ret = -EIO;
+		} else {
+			ret = results_commit(&rf);
+		}
+	}
+	json_decref(figs);
+	return ret;
+}
+
 static int write_outputs(struct run *r, const char *const *variants, size_t nvar)
 {
 	json_t *cases = json_array();
@@ -906,6 +931,7 @@ static int write_outputs(struct run *r, const char *const *variants, size_t nvar
 
 	snprintf(path, sizeof(path), "%s/summary.json", r->dir);
 	err |= results_write_json(path, sum);
+	err |= write_metrics(r, sum);
 	json_decref(sum);
 	return err ? -EIO : 0;
 }

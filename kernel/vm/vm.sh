@@ -43,6 +43,10 @@ round by round. Results land in RESULTS/<platform>/<run-id>/.
                         (it finds the variants' modules in /lib/vfio-variants/<name>,
                         the devices in \$VPB_DEVICES, and writes to /share)
   --share-out DIR       copy the guest's /share (and the console log) to DIR
+  --lava-images DIR     boot nothing: write the images a LAVA job boots to DIR
+                        (bzImage, initramfs.cpio whose /init gives a shell on the
+                        serial console, ssdt.aml, images.env: the kernel command
+                        line and QEMU's platform options; lava/README.md)
   --no-report           do not draw the report afterwards
   -h, --help            this text
 Exit codes: 0 ok, 1 guest or suite failure, 2 usage.
@@ -51,7 +55,7 @@ USAGE
 
 variants="" suites="ioctl,d3cold" devices="$all_devices" rounds="" clock=icount smp=2
 memory=512 iommu=noiommu on_ms=0 off_ms=0 timeout=900 results="$top/results" run_id=""
-debug="" report=1 extra=() job="" share_out="" base="" bases=""
+debug="" report=1 extra=() job="" share_out="" base="" bases="" lava_out=""
 args=("$@")
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -74,6 +78,7 @@ while [ $# -gt 0 ]; do
 	--no-report) report=0; shift ;;
 	--job) job=$2; shift 2 ;;
 	--share-out) share_out=$2; shift 2 ;;
+	--lava-images) lava_out=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; extra=("$@"); break ;;
 	*) echo "vfio-pm-bench vm: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -225,6 +230,38 @@ sed -e "s/@ON_SLEEP@/$(sleep_of "$on_ms")/" -e "s/@OFF_SLEEP@/$(sleep_of "$off_m
 
 # --- the job ----------------------------------------------------------------------------
 declare -A bdf=([bridge]=0000:01:00.0 [root]=0000:00:03.0 [d3hot]=0000:00:04.0)
+# The platform's devices and its kernel command line, for this launcher and
+# for a LAVA job alike.
+platform_devices=(-device pcie-root-port,id=rp1,bus=pcie.0,addr=07.0,chassis=1,slot=1,hotplug=off,x-speed=5
+	-device e1000e,bus=rp1,addr=00.0
+	-device e1000e,bus=pcie.0,addr=03.0
+	-device nvme,bus=pcie.0,addr=04.0,serial=vpb0)
+hz=$(sed -n 's/^CONFIG_HZ=//p' "$OBJTREE/.config")
+isnum "$hz" || die "no CONFIG_HZ in $OBJTREE/.config"
+if [ -n "$lava_out" ]; then
+	# LAVA boots these itself: /init prepares what the harness needs and
+	# gives a shell on the console (lava/README.md); the kernel's banner
+	# stays visible (LAVA's auto-login waits for "Linux version").
+	cp "$top/kernel/vm/lava-init" "$root/init"
+	mkdir -p "$root/etc"
+	echo "VPB_DEVICES=\"$(for d in $devices; do printf '%s ' "${bdf[$d]}"; done)\"" >"$root/etc/vpb-devices"
+	find "$root" -exec touch -h -d @0 {} +
+	mkdir -p "$lava_out"
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible) \
+		>"$lava_out/initramfs.cpio"
+	cp "$BZIMAGE" "$lava_out/bzImage"
+	cp "$work/ssdt.aml" "$lava_out/ssdt.aml"
+	{
+		echo "# vfio-pm-bench vm --lava-images: base $base, Linux $KERNEL_RELEASE, variants $build_variants"
+		echo "KERNEL_RELEASE=$KERNEL_RELEASE"
+		echo "VARIANTS=$build_variants"
+		echo "CMDLINE=\"console=ttyS0,115200 nokaslr pcie_port_pm=force lapic_timer_period=$((1000000000 / hz))\""
+		echo "QEMU_PLATFORM=\"-M q35,i8042=off,vmport=off -cpu qemu64,+rdrand -bios $qboot -acpitable file=$lava_out/ssdt.aml ${platform_devices[*]}\""
+	} >"$lava_out/images.env"
+	mark initramfs "$s"
+	stage "LAVA images in $lava_out (bzImage, initramfs.cpio, ssdt.aml, images.env)"
+	exit 0
+fi
 devargs="" varargs=""
 for d in $devices; do devargs="$devargs --device ${bdf[$d]}"; done
 for v in ${variants//,/ }; do varargs="$varargs --variant $v=/lib/vfio-variants/${v%@*}"; done
@@ -295,8 +332,6 @@ fi
 # rate instead of spinning 100 ms to measure it (under icount, 10^8
 # instructions: the boot to /init took 5.1-6.9 s with the spin, 2.6-3.4 s
 # without).
-hz=$(sed -n 's/^CONFIG_HZ=//p' "$OBJTREE/.config")
-isnum "$hz" || die "no CONFIG_HZ in $OBJTREE/.config"
 # -cpu: the default model (qemu64) plus RDRAND, so the kernel's random pool
 # is ready at boot; without it the harness's first read of /dev/urandom ran
 # the kernel's jitter-entropy loop: 1 s of guest time before the first suite.
@@ -314,10 +349,7 @@ qemu=(qemu-system-x86_64 -M q35,i8042=off,vmport=off -cpu qemu64,+rdrand -bios "
 	-kernel "$BZIMAGE" -initrd "$work/initramfs.cpio"
 	-append "console=ttyS0 panic=-1 nokaslr pcie_port_pm=force log_buf_len=8M lapic_timer_period=$((1000000000 / hz)) $cmdline_iommu"
 	-acpitable file="$work/ssdt.aml" "${iommu_args[@]}"
-	-device pcie-root-port,id=rp1,bus=pcie.0,addr=07.0,chassis=1,slot=1,hotplug=off,x-speed=5
-	-device e1000e,bus=rp1,addr=00.0
-	-device e1000e,bus=pcie.0,addr=03.0
-	-device nvme,bus=pcie.0,addr=04.0,serial=vpb0
+	"${platform_devices[@]}"
 	-fsdev local,id=share,path="$work/share",security_model=none
 	-device virtio-9p-pci,fsdev=share,mount_tag=share,bus=pcie.0,addr=0a.0)
 s=$(date +%s.%N)
