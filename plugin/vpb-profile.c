@@ -28,7 +28,7 @@
  * Output (text, written at each segment's end and at exit):
  *   segment <n> role <r> windows <w>
  *   group <total> <locked> <stores> <windows> <overflow 0|1>
- *   <vaddr hex> <executions> <stores> <locked 0|1>
+ *   <vaddr hex> <executions> <stores> <locked: 0, 1, or 2 (lock_kind())>
  */
 #include <qemu-plugin.h>
 
@@ -60,7 +60,7 @@ struct insn {
 	uint64_t stores; /* store accesses (on_mem) */
 	uint8_t bytes[MAX_BYTES];
 	uint8_t size;
-	bool locked;
+	uint8_t locked; /* lock_kind() */
 };
 
 struct group {
@@ -119,28 +119,85 @@ static bool grow_table(void)
 	return true;
 }
 
+/* An opcode LOCK may prefix, given the ModRM byte's reg field (@reg). */
+static bool lockable(const uint8_t *op, size_t n)
+{
+	unsigned int reg;
+
+	if (n < 2)
+		return false;
+	if (op[0] == 0x0f) {
+		if (n < 3 || (op[2] >> 6) == 3)
+			return false;
+		reg = (op[2] >> 3) & 7;
+		switch (op[1]) {
+		case 0xab:
+		case 0xb3:
+		case 0xbb: /* bts, btr, btc */
+		case 0xb0:
+		case 0xb1: /* cmpxchg */
+		case 0xc0:
+		case 0xc1: /* xadd */
+			return true;
+		case 0xba: /* bts, btr, btc imm */
+			return reg >= 5;
+		case 0xc7: /* cmpxchg8b/16b */
+			return reg == 1;
+		}
+		return false;
+	}
+	if ((op[1] >> 6) == 3)
+		return false; /* a register operand */
+	reg = (op[1] >> 3) & 7;
+	if (op[0] < 0x40 && (op[0] & 7) <= 1 && op[0] != 0x38 && op[0] != 0x39)
+		return true; /* add, or, adc, sbb, and, sub, xor to memory */
+	switch (op[0]) {
+	case 0x80:
+	case 0x81:
+	case 0x83:
+		return reg != 7; /* group 1 but cmp */
+	case 0x86:
+	case 0x87:
+		return true;
+	case 0xf6:
+	case 0xf7:
+		return reg == 2 || reg == 3; /* not, neg */
+	case 0xfe:
+	case 0xff:
+		return reg <= 1; /* inc, dec */
+	}
+	return false;
+}
+
 /*
- * A LOCK-prefixed instruction, or XCHG with a memory operand (implicitly
- * locked). 64-bit code: legacy prefixes, then at most one REX.
+ * 1: a LOCK-prefixed instruction, or XCHG with a memory operand (implicitly
+ * locked). 2: a DS-prefixed (0x3e) instruction LOCK could prefix: Linux
+ * booted with one possible CPU patches its LOCK prefixes (.smp_locks) to DS,
+ * so there this is a LOCK of the SMP kernel. 0: neither. 64-bit code:
+ * legacy prefixes, then at most one REX.
  */
-static bool is_locked(const uint8_t *b, size_t n)
+static int lock_kind(const uint8_t *b, size_t n)
 {
 	static const uint8_t legacy[] = {0x26, 0x2e, 0x36, 0x3e, 0x64,
 					 0x65, 0x66, 0x67, 0xf2, 0xf3};
-	bool lockp = false;
+	bool lockp = false, ds = false;
 	size_t i = 0;
 
 	for (; i < n; i++) {
 		if (b[i] == 0xf0)
 			lockp = true;
-		else if (!memchr(legacy, b[i], sizeof(legacy)))
+		else if (memchr(legacy, b[i], sizeof(legacy)))
+			ds |= b[i] == 0x3e;
+		else
 			break;
 	}
 	if (i < n && (b[i] & 0xf0) == 0x40)
 		i++;
 	if (lockp)
-		return true;
-	return i + 1 < n && (b[i] == 0x86 || b[i] == 0x87) && (b[i + 1] >> 6) != 3;
+		return 1;
+	if (i + 1 < n && (b[i] == 0x86 || b[i] == 0x87) && (b[i + 1] >> 6) != 3)
+		return 1;
+	return ds && i < n && lockable(b + i, n - i) ? 2 : 0;
 }
 
 /* The insn of this address and bytes, made on first sight. Under lock. */
@@ -173,7 +230,7 @@ static struct insn *lookup(uint64_t vaddr, const uint8_t *b, size_t n)
 	in->vaddr = vaddr;
 	in->size = (uint8_t)n;
 	memcpy(in->bytes, b, n);
-	in->locked = is_locked(b, n);
+	in->locked = (uint8_t)lock_kind(b, n);
 	table[j] = (uint32_t)++ninsns;
 	return in;
 }

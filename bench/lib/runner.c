@@ -958,15 +958,16 @@ static int profile_segments(const struct run *r)
 	ret = results_open(&rf, path);
 	if (ret)
 		return ret;
-	fprintf(rf.f, "segment\tsuite\tcase\tdevice\tvariant\tround\tpoint\tbatch\tsymbols\n");
+	fprintf(rf.f,
+		"segment\tsuite\tcase\tdevice\tvariant\tround\tpoint\tbatch\tkind\tsymbols\n");
 	for (size_t i = 0; i < r->nseries; i++) {
 		const struct series *se = &r->series[i];
 
 		if (se->segment)
-			fprintf(rf.f, "%u\t%s\t%s\t%s\t%s\t%u\t%s\t%u\t%s\n", se->segment,
+			fprintf(rf.f, "%u\t%s\t%s\t%s\t%s\t%u\t%s\t%u\t%s\t%s\n", se->segment,
 				se->suite->name, se->c->name, se->device[0] ? se->device : "-",
 				se->variant, se->round, se->point[0] ? se->point : "-", se->batch,
-				se->symbols);
+				se->c->cycle ? "cycle" : "loop", se->symbols);
 	}
 	return results_commit(&rf);
 }
