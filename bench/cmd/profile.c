@@ -418,14 +418,15 @@ static void usage(FILE *f)
 int cmd_profile(int argc, char **argv)
 {
 	static const struct option opts[] = {{"compare", required_argument, NULL, 'c'},
+					     {"icount", required_argument, NULL, 'i'},
 					     {"min", required_argument, NULL, 'm'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *cmp = NULL, *dir;
+	const char *cmp = NULL, *dir, *icount = NULL;
 	char path[1200], why[1400] = "", line[1024], cur_mod[128] = "", cmpa[64] = "";
 	struct plugin_out p = {0};
 	struct symmap m = {0};
-	json_t *summary, *cases = json_array(), *out;
+	json_t *summary = NULL, *cases = json_array(), *out;
 	double min = 0.5;
 	int c, code = VPB_EXIT_USAGE;
 	FILE *tsv = NULL;
@@ -438,6 +439,9 @@ int cmd_profile(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			cmp = optarg;
+			break;
+		case 'i':
+			icount = optarg;
 			break;
 		case 'm':
 			min = strtod(optarg, &end);
@@ -468,8 +472,12 @@ int cmd_profile(int argc, char **argv)
 		return VPB_EXIT_USAGE;
 	}
 	dir = argv[optind];
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	snprintf(path, sizeof(path), "%s/summary.json", icount ? icount : dir);
 	summary = results_load_json(path);
+	if (!summary) {
+		snprintf(why, sizeof(why), "cannot read %s (the icount figures)", path);
+		goto fail;
+	}
 	snprintf(path, sizeof(path), "%s/profile/plugin.txt", dir);
 	if (plugin_load(&p, path, why, sizeof(why)))
 		goto fail;
@@ -524,10 +532,10 @@ int cmd_profile(int argc, char **argv)
 		json_array_append_new(cases, row);
 	}
 	code = VPB_EXIT_FAIL;
-	out = json_pack("{s:s, s:s, s:O}", "what",
+	out = json_pack("{s:s, s:s, s:s, s:O}", "what",
 			"per operation: instructions by function, locked RMWs, stores (plugin "
 			"vpb-profile, windows = timed batches, the markers excluded)",
-			"run", dir, "cases", cases);
+			"run", dir, "icount_figures_from", icount ? icount : dir, "cases", cases);
 	snprintf(path, sizeof(path), "%s/profile/profile.json", dir);
 	if (results_write_json(path, out)) {
 		json_decref(out);

@@ -65,6 +65,13 @@ rm -rf "$tmp/bad" && cp -r "$fix" "$tmp/bad" && printf '1\tioctl\n' >>"$tmp/bad/
 bad "a short segments.tsv line"
 rm -rf "$tmp/bad" && cp -r "$fix" "$tmp/bad" && printf 'nonsense\n' >>"$tmp/bad/profile/maps.txt"
 bad "a corrupt maps.txt"
+# --icount: the figures of another run (here one whose a is 1 ns/op slower).
+mkdir -p "$tmp/other"
+jq '.cases[0].variants.a.median = 91' "$fix/summary.json" >"$tmp/other/summary.json"
+"$bin" profile "$tmp/run" --icount "$tmp/other" >/dev/null || { echo "FAIL: --icount exited $?"; fail=$((fail + 1)); }
+check "--icount: another run's figure" "$a | .icount.icount_ns_per_op == 91 and .icount.difference_ns_per_op == 1"
+"$bin" profile "$tmp/run" --icount "$tmp/nonexistent" >/dev/null 2>&1
+[ $? = 2 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: --icount of no run accepted"; }
 "$bin" profile "$tmp/run" --compare a >/dev/null 2>&1
 [ $? = 2 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: --compare a accepted"; }
 echo "test_profile: $pass passed, $fail failed"
