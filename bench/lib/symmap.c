@@ -23,6 +23,7 @@ static int add(struct symtab *t, uint64_t addr, const char *name)
 	t->s[t->n].name = strdup(name);
 	if (!t->s[t->n].name)
 		return -1;
+	t->s[t->n].seq = t->n;
 	t->s[t->n++].addr = addr;
 	return 0;
 }
@@ -31,7 +32,9 @@ static int by_addr(const void *a, const void *b)
 {
 	const struct sym *x = a, *y = b;
 
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 void symtab_sort(struct symtab *t)
@@ -88,7 +91,11 @@ const struct sym *symtab_find(const struct symtab *t, uint64_t addr)
 		else
 			hi = mid;
 	}
-	return lo ? &t->s[lo - 1] : NULL;
+	if (!lo)
+		return NULL;
+	for (lo--; lo && t->s[lo - 1].addr == t->s[lo].addr; lo--)
+		; /* the first name at that address */
+	return &t->s[lo];
 }
 
 void symtab_free(struct symtab *t)

@@ -8,7 +8,9 @@
  * "name [module]"); user-space addresses through the process's
  * /proc/self/maps and the mapped files' symbols (nm, on the host, in
  * user-symbols.tsv: file, ELF address, name). An address is in the function
- * of the nearest symbol at or below it.
+ * of the nearest symbol at or below it; where several names share an
+ * address, the first listed (kallsyms lists _raw_spin_unlock_irqrestore
+ * before the section marker __lock_text_start at its address).
  */
 #ifndef VPB_SYMMAP_H
 #define VPB_SYMMAP_H
@@ -19,6 +21,7 @@
 struct sym {
 	uint64_t addr;
 	char *name;
+	size_t seq; /* order of addition: of two names at one address, the first wins */
 };
 
 struct symtab {

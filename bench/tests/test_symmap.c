@@ -29,7 +29,9 @@ static void test_kernel(void **st)
 			    "do_syscall_64");
 	assert_string_equal(symmap_name(&m, 0xffffffff810010ffull, buf, sizeof(buf)),
 			    "do_syscall_64");
+	/* two names at one address: the first listed */
 	assert_string_equal(symmap_name(&m, 0xffffffff81001100ull, buf, sizeof(buf)), "rpm_resume");
+	assert_string_equal(symmap_name(&m, 0xffffffff81001120ull, buf, sizeof(buf)), "rpm_resume");
 	/* a module's, with its name; the kernel's last symbol does not cover it */
 	assert_string_equal(symmap_name(&m, 0xffffffffa0001010ull, buf, sizeof(buf)),
 			    "vfio_ioctl [vfio]");
