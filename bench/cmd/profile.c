@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "common.h"
 #include "results.h"
+#include "strbuf.h"
 #include "symmap.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { ROLE_NULL, ROLE_OP, ROLE_CONTROL, NROLES };
 static const char *const role_names[NROLES] = {"null", "op", "control"};
@@ -56,16 +58,45 @@ static void plugin_free(struct plugin_out *p)
 	free(p->s);
 }
 
+/* @path, or @path.xz through xz -dc (vm.sh stores the counts compressed). */
+static FILE *open_maybe_xz(const char *path, bool *piped)
+{
+	struct strbuf cmd = STRBUF_INIT;
+	FILE *f = fopen(path, "r");
+
+	*piped = false;
+	if (f || errno != ENOENT)
+		return f;
+	sb_printf(&cmd, "%s.xz", path);
+	if (access(sb_str(&cmd), R_OK))
+		goto out;
+	sb_reset(&cmd);
+	sb_puts(&cmd, "exec xz -dc -- '");
+	for (const char *c = path; *c; c++)
+		if (*c == '\'')
+			sb_puts(&cmd, "'\\''");
+		else
+			sb_printf(&cmd, "%c", *c);
+	sb_puts(&cmd, ".xz' 2>/dev/null");
+	f = popen(sb_str(&cmd), "r");
+	*piped = f != NULL;
+out:
+	sb_release(&cmd);
+	errno = f ? 0 : ENOENT;
+	return f;
+}
+
 static int plugin_load(struct plugin_out *p, const char *path, char *why, size_t len)
 {
 	char line[256], role[16];
 	unsigned int lineno = 1;
-	FILE *f = fopen(path, "r");
+	bool piped;
+	FILE *f = open_maybe_xz(path, &piped);
 	struct pseg *cur = NULL;
 	struct group *g = NULL;
 
 	if (!f) {
-		snprintf(why, len, "%s: %s", path, strerror(errno));
+		snprintf(why, len, "%s(.xz): %s", path, strerror(errno));
 		return -1;
 	}
 	if (!fgets(line, sizeof(line), f) || strcmp(line, "vpb-profile 1\n")) {
@@ -120,12 +151,18 @@ static int plugin_load(struct plugin_out *p, const char *path, char *why, size_t
 			goto bad;
 		}
 	}
-	fclose(f);
+	if (piped ? pclose(f) : fclose(f)) {
+		snprintf(why, len, "%s.xz: xz -dc failed", path);
+		return -1;
+	}
 	return 0;
 bad:
 	snprintf(why, len, "%s:%u: not a line of the plugin's output", path, lineno);
 bad_noline:
-	fclose(f);
+	if (piped)
+		pclose(f);
+	else
+		fclose(f);
 	return -1;
 }
 
@@ -209,17 +246,44 @@ static json_t *by_function(const struct group *g, const struct symmap *m, double
 	return arr;
 }
 
-/* One role of a segment: per operation, by function, and the other windows. */
-static json_t *role_json(const struct pseg *s, const struct symmap *m, unsigned int batch)
+/*
+ * One role of a segment: per operation, by function. A loop case: the path
+ * most windows ran, the other windows listed apart. A cycle case (@all):
+ * every window, each a different path (the resume, whatever else ran).
+ */
+static json_t *role_json(const struct pseg *s, const struct symmap *m, unsigned int batch, bool all)
 {
 	const struct group *g = main_group(s);
-	json_t *other = json_array();
+	struct group merged = {0};
+	json_t *other = json_array(), *ret;
 	double per;
 
-	if (!g)
+	if (!g) {
+		json_decref(other);
 		return json_null();
+	}
+	for (size_t k = 0; all && k < s->ng; k++) {
+		const struct group *x = &s->g[k];
+
+		merged.windows += x->windows;
+		merged.total += x->overflow ? x->total : x->total * x->windows;
+		merged.locked += x->locked;
+		merged.stores += x->stores;
+		merged.n += x->n;
+	}
+	if (all) {
+		merged.l = malloc(merged.n * sizeof(*merged.l) + 1);
+		if (!merged.l)
+			abort(); /* as strbuf: a profile missing windows would be wrong */
+		merged.n = 0;
+		for (size_t k = 0; k < s->ng; k++) {
+			memcpy(merged.l + merged.n, s->g[k].l, s->g[k].n * sizeof(*merged.l));
+			merged.n += s->g[k].n;
+		}
+		g = &merged;
+	}
 	per = (double)g->windows * batch;
-	for (size_t k = 0; k < s->ng; k++)
+	for (size_t k = 0; !all && k < s->ng; k++)
 		if (&s->g[k] != g)
 			json_array_append_new(
 				other,
@@ -228,12 +292,15 @@ static json_t *role_json(const struct pseg *s, const struct symmap *m, unsigned 
 					  s->g[k].overflow
 						  ? (double)s->g[k].total / (double)s->g[k].windows
 						  : (double)s->g[k].total));
-	return json_pack("{s:I, s:I, s:I, s:f, s:f, s:f, s:o, s:o}", "windows",
-			 (json_int_t)s->windows, "windows_profiled", (json_int_t)g->windows,
-			 "instructions_per_window", (json_int_t)g->total, "instructions",
-			 (double)g->total / batch, "locked", (double)g->locked / per, "stores",
-			 (double)g->stores / per, "functions", by_function(g, m, per),
-			 "other_windows", other);
+	ret = json_pack("{s:I, s:I, s:f, s:f, s:f, s:f, s:o, s:o}", "windows",
+			(json_int_t)s->windows, "windows_profiled", (json_int_t)g->windows,
+			"instructions_per_window",
+			all ? (double)g->total / (double)g->windows : (double)g->total,
+			"instructions", (double)g->total / per * (all ? 1 : (double)g->windows),
+			"locked", (double)g->locked / per, "stores", (double)g->stores / per,
+			"functions", by_function(g, m, per), "other_windows", other);
+	free(merged.l);
+	return ret;
 }
 
 /* The run's icount figure of a case and variant (summary.json), or NULL. */
@@ -519,16 +586,22 @@ int cmd_profile(int argc, char **argv)
 			snprintf(cur_mod, sizeof(cur_mod), "%s", r.f[9]);
 		}
 		for (int role = 0; role < NROLES; role++)
-			ops[role] = role_json(find_seg(&p, seg, role), &m, batch);
-		row = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:o}",
+			ops[role] = role_json(find_seg(&p, seg, role), &m, batch,
+					      role == ROLE_OP && !strcmp(r.f[8], "cycle"));
+		row = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:o, s:o}",
 				"segment", seg, "suite", r.f[1], "case", r.f[2], "device", r.f[3],
 				"variant", r.f[4], "round", r.f[5], "point", r.f[6], "batch", batch,
-				"op", ops[ROLE_OP], "control", ops[ROLE_CONTROL], "null",
-				ops[ROLE_NULL]);
+				"kind", r.f[8], "op", ops[ROLE_OP], "control", ops[ROLE_CONTROL],
+				"null", ops[ROLE_NULL]);
 		json_object_set_new(
 			row, "icount",
-			reconcile(ops[ROLE_OP], ops[ROLE_NULL],
-				  summary_variant(summary, r.f[1], r.f[2], r.f[3], r.f[4]), batch));
+			strcmp(r.f[8], "loop")
+				? json_string("a cycle case: its time includes the guest's idle "
+					      "waits, which icount skips without instructions")
+				: reconcile(
+					  ops[ROLE_OP], ops[ROLE_NULL],
+					  summary_variant(summary, r.f[1], r.f[2], r.f[3], r.f[4]),
+					  batch));
 		json_array_append_new(cases, row);
 	}
 	code = VPB_EXIT_FAIL;
@@ -551,8 +624,9 @@ int cmd_profile(int argc, char **argv)
 
 		fprintf(rf.f,
 			"# Profile of %s\n\nPer operation (a timed batch's window / its "
-			"operations), the path most windows ran.\n",
-			dir);
+			"operations): for a loop case the path most windows ran, for a cycle "
+			"case the mean of every window. icount figures from %s.\n",
+			dir, icount ? icount : dir);
 		json_array_foreach(cases, i, cs) {
 			json_t *ic = json_object_get(cs, "icount");
 			char title[300];

@@ -42,8 +42,9 @@ round by round. Results land in RESULTS/<platform>/<run-id>/.
   --profile             a profile run (README "Profiles"): QEMU loads the vpb-profile
                         plugin, which counts each guest instruction, locked RMW and
                         store inside the timed batches; the guest's run writes the
-                        symbols (run --profile); 'vfio-pm-bench profile' then maps the
-                        counts to functions. icount only; default suites ioctl, 1
+                        symbols (run --profile); then 'vfio-pm-bench profile' maps the
+                        counts to functions (<run>/profile/profile.md) and the report
+                        draws them. icount only, one vCPU; default suites ioctl, 1
                         round, run id <UTC time>-profile
   --job FILE            run this guest shell script instead of 'vfio-pm-bench run'
                         (it finds the variants' modules in /lib/vfio-variants/<name>,
@@ -394,7 +395,9 @@ if [ -n "$src" ]; then
 	cp "$console" "$src/console.log"
 	if [ "$profile" = 1 ]; then
 		mkdir -p "$src/profile"
-		cp "$work_plugin/plugin.txt" "$src/profile/plugin.txt" 2>/dev/null ||
+		# xz: 20 MB of counts for five variants' ioctl suite become 0.15 MB
+		{ [ -s "$work_plugin/plugin.txt" ] &&
+			xz -T1 -c "$work_plugin/plugin.txt" >"$src/profile/plugin.txt.xz"; } ||
 			failed="the profile plugin wrote no counts"
 		# The symbols of the user-space files the harness mapped
 		# executable: the guest's copies are this machine's files (the
@@ -404,7 +407,7 @@ if [ -n "$src" ]; then
 				hf=$f
 				[ "$f" = /bin/vfio-pm-bench ] && hf=$work_plugin/vfio-pm-bench
 				{ nm --defined-only "$hf" 2>/dev/null; nm -D --defined-only "$hf" 2>/dev/null; } |
-					awk -v f="$f" '$2 ~ /^[tTwWiI]$/ { print f "\t" $1 "\t" $3 }'
+					awk -v f="$f" '$2 ~ /^[tTwWiI]$/ { sub(/@.*/, "", $3); print f "\t" $1 "\t" $3 }'
 			done | sort -u >"$src/profile/user-symbols.tsv"
 	fi
 	[ -f "$work/share/dmesg.txt" ] && cp "$work/share/dmesg.txt" "$src/dmesg.txt"
@@ -452,7 +455,8 @@ if [ "$profile" = 1 ] && [ -n "$src" ]; then
 	stage "profile"
 	"$gbuild/vfio-pm-bench" profile "$dest/$run_id" >/dev/null ||
 		echo "vfio-pm-bench vm: the profile tables failed; the counts are kept" >&2
-elif [ "$report" = 1 ] && [ -n "$src" ]; then
+fi
+if [ "$report" = 1 ] && [ -n "$src" ]; then
 	stage "report"
 	"$gbuild/vfio-pm-bench" report "$dest" --run "$run_id" ||
 		echo "vfio-pm-bench vm: the report failed; the results are kept" >&2
