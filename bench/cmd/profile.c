@@ -469,17 +469,18 @@ static void md_compare(FILE *f, json_t *cases, const char *a, const char *b)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vfio-pm-bench profile RUN [--compare A,B] [--min N]\n\n"
-		   "Maps the counts of a profiled run (vfio-pm-bench vm --profile) to functions:\n"
-		   "per case and variant, the instructions per operation of each kernel and\n"
-		   "harness function, the locked read-modify-writes (LOCK prefix, XCHG with\n"
-		   "memory) and the stores, and the reconciliation with the run's icount figure.\n"
-		   "Writes RUN/profile/profile.json and RUN/profile/profile.md, and prints the\n"
-		   "latter.\n\n"
-		   "  --compare A,B   also the difference B - A by function, per case\n"
-		   "  --min N         tables list functions of N or more instructions per op;\n"
-		   "                  the rest is one line (default 0.5)\n"
-		   "Exit codes: 0 ok, 1 a file cannot be written, 2 the run cannot be read.\n");
+	fprintf(f,
+		"usage: vfio-pm-bench profile RUN [--compare A,B]... [--icount RUN2] [--min N]\n\n"
+		"Maps the counts of a profiled run (vfio-pm-bench vm --profile) to functions:\n"
+		"per case and variant, the instructions per operation of each kernel and\n"
+		"harness function, the locked read-modify-writes (LOCK prefix, XCHG with\n"
+		"memory) and the stores, and the reconciliation with the run's icount figure.\n"
+		"Writes RUN/profile/profile.json and RUN/profile/profile.md, and prints the\n"
+		"latter.\n\n"
+		"  --compare A,B   also the difference B - A by function, per case\n"
+		"  --min N         tables list functions of N or more instructions per op;\n"
+		"                  the rest is one line (default 0.5)\n"
+		"Exit codes: 0 ok, 1 a file cannot be written, 2 the run cannot be read.\n");
 }
 
 int cmd_profile(int argc, char **argv)
@@ -489,7 +490,8 @@ int cmd_profile(int argc, char **argv)
 					     {"min", required_argument, NULL, 'm'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *cmp = NULL, *dir, *icount = NULL;
+	const char *cmp[8], *dir, *icount = NULL;
+	size_t ncmp = 0;
 	char path[1200], why[1400] = "", line[1024], cur_mod[128] = "", cmpa[64] = "";
 	struct plugin_out p = {0};
 	struct symmap m = {0};
@@ -505,7 +507,16 @@ int cmd_profile(int argc, char **argv)
 
 		switch (c) {
 		case 'c':
-			cmp = optarg;
+			if (!strchr(optarg, ',') || strlen(optarg) >= sizeof(cmpa) ||
+			    ncmp == ARRAY_SIZE(cmp)) {
+				vpb_err("profile: --compare %s: expected two variants, A,B (at "
+					"most "
+					"%zu pairs)",
+					optarg, ARRAY_SIZE(cmp));
+				json_decref(cases);
+				return VPB_EXIT_USAGE;
+			}
+			cmp[ncmp++] = optarg;
 			break;
 		case 'i':
 			icount = optarg;
@@ -530,11 +541,6 @@ int cmd_profile(int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		usage(stderr);
-		json_decref(cases);
-		return VPB_EXIT_USAGE;
-	}
-	if (cmp && (!strchr(cmp, ',') || strlen(cmp) >= sizeof(cmpa))) {
-		vpb_err("profile: --compare %s: expected two variants, A,B", cmp);
 		json_decref(cases);
 		return VPB_EXIT_USAGE;
 	}
@@ -674,10 +680,10 @@ int cmd_profile(int argc, char **argv)
 				}
 			}
 		}
-		if (cmp) {
+		for (size_t k = 0; k < ncmp; k++) {
 			char *b;
 
-			snprintf(cmpa, sizeof(cmpa), "%s", cmp);
+			snprintf(cmpa, sizeof(cmpa), "%s", cmp[k]);
 			b = strchr(cmpa, ',');
 			*b++ = 0;
 			md_compare(rf.f, cases, cmpa, b);

@@ -45,6 +45,12 @@ grep -qxF '### ioctl.get-info on 0000:01:00.0: +14.000 instructions, +0.500 lock
 	grep -qxF '| rpm_resume | 0.000 | 14.000 | +14.000 | +0.500 | +0.000 |' "$tmp/out.md" &&
 	! grep -qF '| vfio_ioctl [vfio] | 30' <(sed -n '/^### /,$p' "$tmp/out.md") && pass=$((pass + 1)) ||
 	{ fail=$((fail + 1)); echo "FAIL: the comparison by function"; grep -A8 '^###' "$tmp/out.md"; }
+# --compare twice: both comparisons.
+"$bin" profile "$tmp/run" --compare a,b --compare b,a >"$tmp/two.md" &&
+	grep -qx '## b against a, by function (per op)' "$tmp/two.md" &&
+	grep -qx '## a against b, by function (per op)' "$tmp/two.md" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: two --compare pairs"; }
+"$bin" profile "$tmp/run" --compare a,b --min 0 >/dev/null # back to the checked profile.md
 # The counts as vm.sh stores them, xz-compressed: the same profile.
 cp -r "$fix" "$tmp/xz" && xz "$tmp/xz/profile/plugin.txt"
 "$bin" profile "$tmp/xz" --compare a,b --min 0 >/dev/null &&
