@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +342,7 @@ static json_t *reconcile(json_t *op, json_t *null, json_t *fig, unsigned int bat
 			 med - (w + d) / batch);
 }
 
+/* A segments.tsv line's fields (its header names them). */
 struct tsv_row {
 	char *f[10];
 };
@@ -635,7 +635,6 @@ int cmd_profile(int argc, char **argv)
 			dir, icount ? icount : dir);
 		json_array_foreach(cases, i, cs) {
 			json_t *ic = json_object_get(cs, "icount");
-			char title[300];
 
 			fprintf(rf.f, "\n## %s.%s on %s, variant %s, round %s\n",
 				json_string_value(json_object_get(cs, "suite")),
@@ -665,9 +664,8 @@ int cmd_profile(int argc, char **argv)
 
 				if (json_is_null(rj))
 					continue;
-				snprintf(title, sizeof(title), "%s",
-					 role == ROLE_OP ? "The operation" : "Its control");
-				md_table(rf.f, rj, title, min);
+				md_table(rf.f, rj,
+					 role == ROLE_OP ? "The operation" : "Its control", min);
 				if (json_array_size(json_object_get(rj, "other_windows"))) {
 					char *o = json_dumps(json_object_get(rj, "other_windows"),
 							     JSON_COMPACT);
