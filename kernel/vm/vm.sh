@@ -58,7 +58,7 @@ USAGE
 
 variants="" suites="ioctl,d3cold" devices="$all_devices" rounds="" clock=icount smp=2
 memory=512 iommu=noiommu on_ms=0 off_ms=0 timeout=900 results="$top/results" run_id=""
-debug="" report=1 extra=() job="" share_out="" base="" bases="" profile=0 suites_set=0 rounds_set=""
+debug="" report=1 extra=() job="" share_out="" base="" bases="" profile=0 suites_set=0
 args=("$@")
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -406,7 +406,8 @@ if [ -n "$src" ]; then
 			sort -u | while read -r f; do
 				hf=$f
 				[ "$f" = /bin/vfio-pm-bench ] && hf=$work_plugin/vfio-pm-bench
-				{ nm --defined-only "$hf" 2>/dev/null; nm -D --defined-only "$hf" 2>/dev/null; } |
+				# a stripped file has no .symtab, a static one no .dynsym
+				{ nm --defined-only "$hf" 2>/dev/null || :; nm -D --defined-only "$hf" 2>/dev/null || :; } |
 					awk -v f="$f" '$2 ~ /^[tTwWiI]$/ { sub(/@.*/, "", $3); print f "\t" $1 "\t" $3 }'
 			done | sort -u >"$src/profile/user-symbols.tsv"
 	fi
