@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{"qualify", "check a run against a spec of budgets; write a certificate", cmd_qualify},
 	{"export", "write a run's figures for KCIDB, bencher, LAVA, LKP or a CSV", cmd_export},
 	{"stress", "race low power against ioctls and opens; check the kernel log", cmd_stress},
+	{"profile", "a profiled run's counts by function, per case and variant", cmd_profile},
 	{"vm", "build the kernel variants, boot the QEMU platform, run every suite", cmd_vm},
 	{NULL, NULL, NULL},
 };

@@ -14,6 +14,8 @@ pkgs=(
 	flex bison bc libelf-dev libssl-dev patch xz-utils lz4 kmod rsync
 	# QEMU platform
 	qemu-system-x86 acpica-tools busybox-static cpio jq
+	# the profile plugin's test runs a user program under qemu-x86_64
+	qemu-user
 	# report test (headless browser) and the tests in Python
 	chromium python3
 	# the LAVA test (tests/lava-test.sh): a real lava-run, no lava-server
@@ -31,6 +33,9 @@ for p in "${pkgs[@]}"; do
 		missing+=("$p")
 done
 base_installed || missing+=("$BASE_PACKAGE=$BASE_VERSION")
+# QEMU 7.2's qemu-plugin.h for the profile plugin (from Debian's source
+# package, into the cache; no root needed).
+"$(dirname "$0")/qemu-plugin-h.sh" >/dev/null
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: missing Debian packages: ${missing[*]} (run as root, or apt-get install them)" >&2

@@ -59,6 +59,11 @@ done
 files fuzz_qualify results/qualify-example.spec
 grep -v '^#' results/qualify-example.spec | grep . >$b/seeds/rules.txt
 lines fuzz_qualify $b/seeds/rules.txt
+i=0
+for f in plugin.txt segments.tsv kallsyms.txt modules-a-r1.txt maps.txt user-symbols.tsv ../summary.json; do
+	{ printf "\\$(printf %03o $i)" && cat "$fx/profile-run/profile/$f"; } | seed fuzz_profile
+	i=$((i + 1))
+done
 files fuzz_ftrace $fx/ftrace/*.txt
 for f in $fx/ftrace/*.txt; do
 	for i in $(seq 1 40 "$(wc -l <"$f")"); do sed -n "$i,$((i + 39))p" "$f" | seed fuzz_ftrace; done

@@ -147,5 +147,21 @@ for mode in type1 iommufd; do
 		$([ $rc = 0 ] && [ "$got" = "$mode" ] && [ "${n:-0}" -gt 0 ]; echo $?)
 done
 
+# 8. Profile (vm --profile, plugin/vpb-profile.c): every loop case's window
+# plus the constant outside it equals its icount figure to the digit, and
+# the wrapper's functions are in upstream's get-info and not in no-get's.
+$vm --profile --variants no-get,upstream --devices root --results "$tmp/r8" --run-id prof \
+	--no-report -- --samples 30 --case get-info,container-ioctl >"$tmp/profile.out" 2>&1
+rc=$?
+pj=$tmp/r8/qemu-q35-tcg-icount/prof/profile/profile.json
+fn='.op.functions[] | select(.function == "rpm_resume")'
+result "profile: every loop case reconciled with its icount figure, the wrapper by function" \
+	$([ $rc = 0 ] && [ -s "${pj%/*}/plugin.txt.xz" ] &&
+		jq -e '[.cases[] | select(.kind == "loop")] | length == 4 and
+			all(.icount.difference_ns_per_op == 0)' "$pj" >/dev/null &&
+		jq -e "[.cases[] | select(.case == \"get-info\" and .variant == \"upstream\") | $fn] | length == 1" "$pj" >/dev/null &&
+		jq -e "[.cases[] | select(.case == \"get-info\" and .variant == \"no-get\") | $fn] | length == 0" "$pj" >/dev/null
+	echo $?)
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

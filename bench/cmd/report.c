@@ -559,3 +559,91 @@ int cmd_report(int argc, char **argv)
 	printf("%s\n", index);
 	return VPB_EXIT_OK;
 }
+
+json_t *report_profile(const struct report *rp)
+{
+	struct strbuf path = STRBUF_INIT;
+	json_t *pj, *out, *c;
+	size_t i;
+
+	sb_printf(&path, "%s/profile/profile.json", rp->r.dir);
+	if (access(sb_str(&path), F_OK)) {
+		sb_release(&path);
+		return NULL;
+	}
+	pj = results_load_json(sb_str(&path));
+	sb_release(&path);
+	if (!pj) {
+		report_missing((struct report *)rp, "profile: %s/profile/profile.json is corrupt",
+			       rp->r.dir);
+		return NULL;
+	}
+	out = json_array();
+	json_array_foreach(json_object_get(pj, "cases"), i, c) {
+		json_t *op = json_object_get(c, "op"), *x, *pc = NULL;
+		size_t k;
+
+		if (strcmp(rs_str(c, "kind"), "loop") || !json_is_object(op))
+			continue;
+		json_array_foreach(out, k, x) {
+			if (!strcmp(rs_str(x, "case"), rs_str(c, "case")) &&
+			    !strcmp(rs_str(x, "suite"), rs_str(c, "suite")) &&
+			    !strcmp(rs_str(x, "device"), rs_str(c, "device")))
+				pc = x;
+		}
+		if (!pc) {
+			pc = json_pack("{s:s, s:s, s:s, s:{}}", "suite", rs_str(c, "suite"), "case",
+				       rs_str(c, "case"), "device", rs_str(c, "device"),
+				       "variants");
+			json_array_append_new(out, pc);
+		}
+		if (!json_object_get(json_object_get(pc, "variants"), rs_str(c, "variant")))
+			json_object_set(json_object_get(pc, "variants"), rs_str(c, "variant"), op);
+	}
+	json_decref(pj);
+	return out;
+}
+
+double report_profile_get(const json_t *op, const char *fn)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(op, "functions"), i, f) {
+		if (!strcmp(rs_str(f, "function"), fn))
+			return rs_num(f, "instructions");
+	}
+	return 0;
+}
+
+json_t *report_profile_top(const json_t *pc, size_t max)
+{
+	json_t *best = json_object(), *names = json_array(), *op, *f;
+	const char *v, *fn;
+	size_t i;
+
+	/* each function's largest figure in any variant */
+	json_object_foreach(json_object_get(pc, "variants"), v, op) {
+		json_array_foreach(json_object_get(op, "functions"), i, f) {
+			double x = rs_num(f, "instructions");
+
+			fn = rs_str(f, "function");
+			if (!json_object_get(best, fn) || rs_num(best, fn) < x)
+				json_object_set_new(best, fn, json_real(x));
+		}
+	}
+	while (json_array_size(names) < max && json_object_size(best)) {
+		const char *top = NULL;
+		json_t *x;
+
+		json_object_foreach(best, fn, x) {
+			if (!top || json_real_value(x) > rs_num(best, top) ||
+			    (json_real_value(x) == rs_num(best, top) && strcmp(fn, top) < 0))
+				top = fn;
+		}
+		json_array_append_new(names, json_string(top));
+		json_object_del(best, top);
+	}
+	json_decref(best);
+	return names;
+}

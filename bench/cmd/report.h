@@ -172,6 +172,27 @@ void report_dur(double ns, struct strbuf *out);
 /** report_figures() - queue every figure: data files, gnuplot drivers, tables. */
 void report_figures(struct report *rp);
 
+/**
+ * report_profile() - the run's profile (<run>/profile/profile.json, written
+ * by `vfio-pm-bench profile`), loop cases only, the first round of each:
+ * [{suite, case, device, variants: {name: the profile's "op" object}}];
+ * NULL when the run has no profile.
+ */
+json_t *report_profile(const struct report *rp);
+
+/**
+ * report_profile_top() - the names of the @max functions of a
+ * report_profile() case with the most instructions per op in any variant,
+ * largest first.
+ */
+json_t *report_profile_top(const json_t *pc, size_t max);
+
+/**
+ * report_profile_get() - instructions per op of function @fn in a
+ * variant's "op" object (0 when absent).
+ */
+double report_profile_get(const json_t *op, const char *fn);
+
 /** report_write_html() - write <run>/report/index.html. Return: 0 or -errno. */
 int report_write_html(struct report *rp);
 

@@ -1046,6 +1046,101 @@ static void history_figures(struct report *rp)
 	sb_release(&xtics);
 }
 
+/* ---- profile ------------------------------------------------------------------- */
+
+enum { PROFILE_TOP = 12 };
+
+/* One profiled case: per-function bars per variant, and the atomics beside. */
+static void profile_case(struct report *rp, const json_t *pc)
+{
+	static const char *const cols[] = {"variant",	"instructions/op", "locked RMW/op",
+					   "stores/op", "windows",	   NULL};
+	struct strbuf vars = STRBUF_INIT, name = STRBUF_INIT, path = STRBUF_INIT;
+	struct strbuf title = STRBUF_INIT, data = STRBUF_INIT, cap = STRBUF_INIT;
+	struct strbuf cell[5] = {STRBUF_INIT};
+	json_t *top = report_profile_top(pc, PROFILE_TOP), *t, *op, *fn;
+	struct results_file rf;
+	const char *v;
+	size_t k;
+
+	sb_printf(&name, "fig-profile.%s.%s%s%s", rs_str(pc, "suite"), rs_str(pc, "case"),
+		  strcmp(rs_str(pc, "device"), "-") ? "." : "", rs_str(pc, "device"));
+	for (char *p = name.s; *p; p++)
+		if (*p == ':')
+			*p = '-';
+	sb_printf(&data, "data/%s.dat", name.s + 4);
+	sb_printf(&path, "%s/%s", rp->rdir, sb_str(&data));
+	if (results_open(&rf, sb_str(&path)))
+		goto out;
+	t = table_new(cols);
+	json_object_foreach(json_object_get(pc, "variants"), v, op) {
+		sb_word(&vars, v);
+		sb_puts(&cell[0], v);
+		sb_printf(&cell[1], "%.3f", rs_num(op, "instructions"));
+		sb_printf(&cell[2], "%.3f", rs_num(op, "locked"));
+		sb_printf(&cell[3], "%.3f", rs_num(op, "stores"));
+		sb_printf(&cell[4], "%.0f of %.0f", rs_num(op, "windows_profiled"),
+			  rs_num(op, "windows"));
+		table_row(t, cell, ARRAY_SIZE(cell));
+	}
+	/* profile.gp's layout: a label, then per variant value lo hi (exact: lo = hi) */
+	fprintf(rf.f, "# function, then per variant (%s): instructions/op, lo, hi (the same)\n",
+		sb_str(&vars));
+	json_array_foreach(top, k, fn) {
+		fprintf(rf.f, "\"%s\"", json_string_value(fn));
+		json_object_foreach(json_object_get(pc, "variants"), v, op) {
+			double x = report_profile_get(op, json_string_value(fn));
+
+			fprintf(rf.f, " %.4f %.4f %.4f", x, x, x);
+		}
+		fputc('\n', rf.f);
+	}
+	if (results_commit(&rf)) {
+		json_decref(t);
+		goto out;
+	}
+	sb_printf(&title, "%s.%s%s%s: instructions per operation by function", rs_str(pc, "suite"),
+		  rs_str(pc, "case"), strcmp(rs_str(pc, "device"), "-") ? " on " : "",
+		  rs_str(pc, "device"));
+	sb_printf(&cap,
+		  "The profile plugin's exact counts (vm --profile), the %d functions with the "
+		  "most instructions per operation in any variant; the table: each variant's "
+		  "total, locked read-modify-writes and stores per operation (no spread: every "
+		  "profiled window ran the same path; windows an interrupt landed in are "
+		  "apart, profile/profile.md).",
+		  PROFILE_TOP);
+	fig_add(rp, &(struct fig){.section = "profile",
+				  .name = sb_str(&name),
+				  .kind = "profile",
+				  .script = "profile.gp",
+				  .data = sb_str(&data),
+				  .title = sb_str(&title),
+				  .caption = sb_str(&cap),
+				  .ylabel = "instructions per operation",
+				  .variants = sb_str(&vars),
+				  .table = t});
+out:
+	json_decref(top);
+	cells_release(cell, ARRAY_SIZE(cell));
+	sb_release(&vars);
+	sb_release(&name);
+	sb_release(&path);
+	sb_release(&title);
+	sb_release(&data);
+	sb_release(&cap);
+}
+
+static void profile_figures(struct report *rp)
+{
+	json_t *prof = report_profile(rp), *pc;
+	size_t i;
+
+	json_array_foreach(prof, i, pc) {
+		profile_case(rp, pc);
+	}
+	json_decref(prof);
+}
+
 void report_figures(struct report *rp)
 {
 	json_t *c;
@@ -1061,5 +1156,6 @@ void report_figures(struct report *rp)
 			latency_figures(rp, c);
 	}
 	contention_figures(rp);
+	profile_figures(rp);
 	history_figures(rp);
 }

@@ -37,6 +37,7 @@ static const char *const sections[][2] = {
 	{"latency", "Latency distributions"},
 	{"lowpower", "Low-power exit and entry"},
 	{"contention", "Contention scaling"},
+	{"profile", "Profile: instructions per operation by function (vm --profile)"},
 	{"history", "History across runs"},
 };
 

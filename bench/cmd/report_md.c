@@ -210,6 +210,46 @@ static void entry_block(FILE *f, struct report *rp)
 	sb_release(&p99);
 }
 
+/* A profiled run's functions (instructions per op), per case, a column per variant. */
+static void profile_block(FILE *f, const struct report *rp)
+{
+	json_t *prof = report_profile(rp), *pc, *top, *fn, *op;
+	const char *v;
+	size_t i, k;
+
+	json_array_foreach(prof, i, pc) {
+		fprintf(f,
+			"\nprofile %s.%s on %s: instructions per operation by function (exact)\n",
+			rs_str(pc, "suite"), rs_str(pc, "case"), rs_str(pc, "device"));
+		fprintf(f, "%-48s", "function");
+		json_object_foreach(json_object_get(pc, "variants"), v, op) {
+			fprintf(f, " %10.10s", v);
+		}
+		fputc('\n', f);
+		top = report_profile_top(pc, 1000);
+		json_array_foreach(top, k, fn) {
+			fprintf(f, "%-48.48s", json_string_value(fn));
+			json_object_foreach(json_object_get(pc, "variants"), v, op) {
+				fprintf(f, " %10.3f",
+					report_profile_get(op, json_string_value(fn)));
+			}
+			fputc('\n', f);
+		}
+		json_decref(top);
+		static const char *const rows[][2] = {{"total instructions/op", "instructions"},
+						      {"locked RMW/op", "locked"},
+						      {"stores/op", "stores"}};
+		for (size_t r = 0; r < 3; r++) {
+			fprintf(f, "%-48s", rows[r][0]);
+			json_object_foreach(json_object_get(pc, "variants"), v, op) {
+				fprintf(f, " %10.3f", rs_num(op, rows[r][1]));
+			}
+			fputc('\n', f);
+		}
+	}
+	json_decref(prof);
+}
+
 int report_write_md(struct report *rp)
 {
 	struct strbuf path = STRBUF_INIT, kw = STRBUF_INIT;
@@ -251,6 +291,7 @@ int report_write_md(struct report *rp)
 	if (have_ref && !json_array_size(vars))
 		absolute_block(f, rp, rp->r.reference, "the only variant of this run");
 	entry_block(f, rp);
+	profile_block(f, rp);
 	json_decref(vars);
 	return results_commit(&rf);
 }

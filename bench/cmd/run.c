@@ -60,6 +60,10 @@ static void run_usage(FILE *f)
 		"                         perf::task-clock,perf::context-switches); where\n"
 		"                         they cannot be opened the run records why\n"
 		"      --no-counters      no hardware or software counters\n"
+		"      --profile          for a run under QEMU's profile plugin (vm --profile):\n"
+		"                         write <run>/profile/ (the kernel's and each variant's\n"
+		"                         symbols, this process's maps, the measured cases in\n"
+		"                         the order of the plugin's segments)\n"
 		"      --seed N           bootstrap seed (default %llu)\n"
 		"d3cold suite:\n"
 		"      --cycles N         low-power cycles per case (default %u)\n"
@@ -101,6 +105,7 @@ enum {
 	O_CPU,
 	O_EVENTS,
 	O_NO_COUNTERS,
+	O_PROFILE,
 	O_KEEP_VARIANT,
 	O_SEED,
 	O_CYCLES,
@@ -134,6 +139,7 @@ static const struct option run_options[] = {
 	{"cpu", required_argument, NULL, O_CPU},
 	{"events", required_argument, NULL, O_EVENTS},
 	{"no-counters", no_argument, NULL, O_NO_COUNTERS},
+	{"profile", no_argument, NULL, O_PROFILE},
 	{"keep-variant", no_argument, NULL, O_KEEP_VARIANT},
 	{"seed", required_argument, NULL, O_SEED},
 	{"cycles", required_argument, NULL, O_CYCLES},
@@ -349,6 +355,9 @@ static int parse_and_run(int argc, char **argv, const char *cmdline)
 			break;
 		case O_KEEP_VARIANT:
 			o.keep_variant = true;
+			break;
+		case O_PROFILE:
+			o.profile = true;
 			break;
 		case O_NO_COUNTERS:
 			o.no_counters = true;

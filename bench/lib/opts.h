@@ -45,6 +45,7 @@ struct vpb_opts {
 	const char *events;	 /* libpfm4 event names, or NULL for the default */
 	bool no_counters;
 	bool keep_variant; /* --keep-variant: no restore of the modules found */
+	bool profile;	   /* --profile: symbols and segments for the profile plugin */
 	int cpu;	   /* pin the measuring thread to this OS cpu, -1 = don't */
 	/* d3cold */
 	unsigned int cycles;

@@ -19,6 +19,7 @@
 #include "pcidev.h"
 #include "platform.h"
 #include "pmu.h"
+#include "profile.h"
 #include "results.h"
 #include "stats.h"
 #include "suite.h"
@@ -51,8 +52,10 @@ struct series {
 	json_t *point_info; /* threaded cases: placement, cpus, ops/s */
 	unsigned int round;
 	unsigned int batch;
-	double overhead_ns; /* null loop per operation, same batch */
-	json_t *counters;   /* per operation, or a string saying why none */
+	double overhead_ns;   /* null loop per operation, same batch */
+	unsigned int segment; /* the profile plugin's segment (profile.h), 1 up */
+	char symbols[96];     /* --profile: the modules' symbols file then loaded */
+	json_t *counters;     /* per operation, or a string saying why none */
 	struct vpb_sample *s;
 	size_t n;
 };
@@ -69,6 +72,8 @@ struct run {
 	json_t *failed;
 	json_t *recovered; /* devices found in low power at open, and left */
 	unsigned int ran;
+	unsigned int segments; /* SEGMENT markers executed */
+	char symbols[96];      /* --profile: the modules' symbols file of the loaded variant */
 };
 
 static void on_signal(int sig)
@@ -84,7 +89,24 @@ static int null_op(void *state)
 	return 0;
 }
 
-/* Time @n batches of @k calls of @op; the per-operation ns go to @out. */
+enum role { ROLE_NULL, ROLE_OP, ROLE_CONTROL };
+
+/* What the next timed batches run, for the profile plugin; never timed. */
+static void mark_role(enum role role)
+{
+	if (role == ROLE_NULL)
+		VPB_MARK(VPB_MARK_ROLE_NULL);
+	else if (role == ROLE_OP)
+		VPB_MARK(VPB_MARK_ROLE_OP);
+	else
+		VPB_MARK(VPB_MARK_ROLE_CONTROL);
+}
+
+/*
+ * Time @n batches of @k calls of @op; the per-operation ns go to @out.
+ * Each batch is one window of the profile plugin: its START and STOP
+ * markers (profile.h) are 2 instructions of every timed batch.
+ */
 static int time_batches(const struct vpb_clock *clk, int (*op)(void *), void *state, unsigned int k,
 			size_t n, double *out)
 {
@@ -94,8 +116,10 @@ static int time_batches(const struct vpb_clock *clk, int (*op)(void *), void *st
 		uint64_t t0 = clock_now_start();
 		int ret = 0;
 
+		VPB_MARK(VPB_MARK_START);
 		for (unsigned int j = 0; j < k && !ret; j++)
 			ret = fn(state);
+		VPB_MARK(VPB_MARK_STOP);
 		uint64_t t1 = clock_now_stop();
 
 		if (ret)
@@ -110,6 +134,7 @@ static double null_overhead(const struct vpb_clock *clk, unsigned int k)
 	enum { N = 1000 };
 	double v[N];
 
+	mark_role(ROLE_NULL);
 	time_batches(clk, null_op, NULL, k, N, v);
 	return stats_median(v, N);
 }
@@ -138,6 +163,14 @@ static void note(json_t *arr, const struct series *se, const char *why)
 					se->variant, "round", se->round, "reason", why));
 }
 
+/* The next segment of the profile plugin: one per measured series. */
+static void begin_segment(struct run *r, struct series *se)
+{
+	VPB_MARK(VPB_MARK_SEGMENT);
+	se->segment = ++r->segments;
+	snprintf(se->symbols, sizeof(se->symbols), "%s", r->symbols);
+}
+
 /* Measure one case; the series is kept whatever happens. */
 static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 {
@@ -149,6 +182,7 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 	uint64_t nsamples;
 	int ret;
 
+	begin_segment(r, se);
 	se->batch = c->batch ? c->batch : o->batch;
 	ret = c->setup ? c->setup(env, &state, why, sizeof(why)) : 0;
 	if (ret == -ENOTSUP || ret == -ENODEV) {
@@ -203,15 +237,18 @@ static void measure_case(struct run *r, struct vpb_env *env, struct series *se)
 		}
 		/* Counters count the timed batches only, not the control or the
 		 * untimed prepare/verify (the enable/disable ioctls' edges are in). */
+		mark_role(ROLE_OP);
 		if (ps)
 			pmu_enable(ps);
 		ret = time_batches(&r->clock, c->op, state, se->batch, 1, &v);
 		if (ps)
 			pmu_disable(ps);
 		s->value = v;
-		if (!ret && c->control)
+		if (!ret && c->control) {
+			mark_role(ROLE_CONTROL);
 			ret = time_batches(&r->clock, c->control, env->dev, se->batch, 1,
 					   &s->extra[0]);
+		}
 		if (ret) {
 			s->valid = false;
 			snprintf(s->why, sizeof(s->why), "op: %s", strerror(-ret));
@@ -283,6 +320,7 @@ static void measure_threaded(struct run *r, struct vpb_env *env, const struct se
 		if (!se)
 			return;
 		*se = *tmpl;
+		begin_segment(r, se);
 		snprintf(se->point, sizeof(se->point), "t%u", counts[i]);
 		se->batch = 1;
 		se->overhead_ns = null_overhead(&r->clock, 1);
@@ -902,6 +940,63 @@ static int write_metrics(struct run *r, const json_t *sum)
 	return ret;
 }
 
+/*
+ * --profile: the text symbols of /proc/kallsyms, the kernel's (@modules
+ * false) or the loaded modules' (true), to <run>/profile/@name; or, @src
+ * given, a copy of that file. Read after (or between) the measurements.
+ */
+static int profile_file(const struct run *r, const char *name, const char *src, bool modules)
+{
+	char path[1400], line[512], type;
+	struct results_file rf;
+	FILE *in;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/profile", r->dir);
+	ret = results_mkdirs(path);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/profile/%s", r->dir, name);
+	in = fopen(src ? src : "/proc/kallsyms", "r");
+	if (!in) {
+		vpb_err("--profile: cannot read %s: %s", src ? src : "/proc/kallsyms",
+			strerror(errno));
+		return -errno;
+	}
+	ret = results_open(&rf, path);
+	while (!ret && fgets(line, sizeof(line), in))
+		if (src || (sscanf(line, "%*s %c", &type) == 1 && strchr("tTwW", type) &&
+			    !strchr(line, '[') == !modules))
+			fputs(line, rf.f);
+	fclose(in);
+	return ret ? ret : results_commit(&rf);
+}
+
+/* --profile: the series in the order of the plugin's segments. */
+static int profile_segments(const struct run *r)
+{
+	char path[1400];
+	struct results_file rf;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/profile/segments.tsv", r->dir);
+	ret = results_open(&rf, path);
+	if (ret)
+		return ret;
+	fprintf(rf.f,
+		"segment\tsuite\tcase\tdevice\tvariant\tround\tpoint\tbatch\tkind\tsymbols\n");
+	for (size_t i = 0; i < r->nseries; i++) {
+		const struct series *se = &r->series[i];
+
+		if (se->segment)
+			fprintf(rf.f, "%u\t%s\t%s\t%s\t%s\t%u\t%s\t%u\t%s\t%s\n", se->segment,
+				se->suite->name, se->c->name, se->device[0] ? se->device : "-",
+				se->variant, se->round, se->point[0] ? se->point : "-", se->batch,
+				se->c->cycle ? "cycle" : "loop", se->symbols);
+	}
+	return results_commit(&rf);
+}
+
 static int write_outputs(struct run *r, const char *const *variants, size_t nvar)
 {
 	json_t *cases = json_array();
@@ -959,7 +1054,7 @@ static json_t *opts_json(const struct vpb_opts *o)
 		json_array_append_new(vars, json_pack("{s:s, s:s}", "name", o->variants[i].name,
 						      "modules", o->variants[i].dir));
 	return json_pack("{s:o, s:o, s:o, s:s, s:i, s:I, s:i, s:I, s:s, s:s, s:s, s:s?, s:b, s:i, "
-			 "s:i, s:I, s:I, s:I, s:s?, s:b, s:s?, s:s, s:I, s:b, s:I}",
+			 "s:i, s:I, s:I, s:I, s:s?, s:b, s:s?, s:s, s:I, s:b, s:I, s:b}",
 			 "suites", suites, "devices", devs, "variants", vars, "reference",
 			 o->reference, "rounds", o->rounds, "samples", (json_int_t)o->samples,
 			 "batch", o->batch, "warmup_ns", (json_int_t)o->warmup_ns, "clock",
@@ -970,7 +1065,7 @@ static json_t *opts_json(const struct vpb_opts *o)
 			 (json_int_t)o->state_timeout_ns, "expect", o->expect, "breakdown",
 			 o->breakdown, "threads", o->threads, "placement", o->placement,
 			 "duration_ns", (json_int_t)o->duration_ns, "keep_samples", o->keep_samples,
-			 "seed", (json_int_t)o->seed);
+			 "seed", (json_int_t)o->seed, "profile", o->profile);
 }
 
 static int write_run_json(struct run *r, json_t *base, const char *status)
@@ -1177,6 +1272,17 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 			    json_boolean(o->keep_variant));
 	write_run_json(&r, base, "running");
 	vpb_info("run %s: results in %s", r.run_id, r.dir);
+	if (o->profile) {
+		snprintf(r.symbols, sizeof(r.symbols), "modules.txt");
+		ret = profile_file(&r, "kallsyms.txt", NULL, false);
+		ret = ret ?: profile_file(&r, "maps.txt", "/proc/self/maps", false);
+		ret = ret ?: profile_file(&r, r.symbols, NULL, true);
+		if (ret) {
+			json_decref(base);
+			json_decref(ident);
+			return VPB_EXIT_FAIL;
+		}
+	}
 
 	/*
 	 * Round r runs the variants rotated by r - 1: over nvar rounds each
@@ -1208,6 +1314,17 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 								variants[v], "round", round,
 								"place", (int)pos + 1, "load_s",
 								(clock_mono_ns() - t0) / 1e9));
+				/* where this load put the modules' functions */
+				if (o->profile) {
+					snprintf(r.symbols, sizeof(r.symbols), "modules-%s-r%u.txt",
+						 variants[v], round);
+					if (profile_file(&r, r.symbols, NULL, true))
+						json_array_append_new(
+							r.failed,
+							json_pack("{s:s, s:s}", "step", "profile",
+								  "reason",
+								  "cannot write the symbols"));
+				}
 			}
 			for (unsigned int s = 0; s < o->nsuites && !runner_stop; s++)
 				run_suite(&r, vpb_suite_find(o->suites[s]), variants[v], round);
@@ -1227,6 +1344,8 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 		}
 	}
 	ret = write_outputs(&r, variants, nvar);
+	if (o->profile && !ret)
+		ret = profile_segments(&r);
 	if (runner_stop)
 		code = VPB_EXIT_FAIL;
 	else if (ret || json_array_size(r.failed))

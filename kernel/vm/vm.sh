@@ -39,6 +39,13 @@ round by round. Results land in RESULTS/<platform>/<run-id>/.
   --results DIR         results root (default: results/ in the repository)
   --run-id ID           the run id (default: <UTC time>-vm)
   --debug-kernel        boot the debug kernel (lockdep, KASAN)
+  --profile             a profile run (README "Profiles"): QEMU loads the vpb-profile
+                        plugin, which counts each guest instruction, locked RMW and
+                        store inside the timed batches; the guest's run writes the
+                        symbols (run --profile); then 'vfio-pm-bench profile' maps the
+                        counts to functions (<run>/profile/profile.md) and the report
+                        draws them. icount only, one vCPU; default suites ioctl, 1
+                        round, run id <UTC time>-profile
   --job FILE            run this guest shell script instead of 'vfio-pm-bench run'
                         (it finds the variants' modules in /lib/vfio-variants/<name>,
                         the devices in \$VPB_DEVICES, and writes to /share)
@@ -55,14 +62,14 @@ USAGE
 
 variants="" suites="ioctl,d3cold" devices="$all_devices" rounds="" clock=icount smp=2
 memory=512 iommu=noiommu on_ms=0 off_ms=0 timeout=900 results="$top/results" run_id=""
-debug="" report=1 extra=() job="" share_out="" base="" bases="" lava_out=""
+debug="" report=1 extra=() job="" share_out="" base="" bases="" lava_out="" profile=0 suites_set=0
 args=("$@")
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--base) base=$2; shift 2 ;;
 	--bases) bases=$2; shift 2 ;;
 	--variants) variants=$2; shift 2 ;;
-	--suites) suites=$2; shift 2 ;;
+	--suites) suites=$2; suites_set=1; shift 2 ;;
 	--devices) devices=${2//,/ }; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--clock) clock=$2; shift 2 ;;
@@ -75,6 +82,7 @@ while [ $# -gt 0 ]; do
 	--results) results=$2; shift 2 ;;
 	--run-id) run_id=$2; shift 2 ;;
 	--debug-kernel) debug=--debug; shift ;;
+	--profile) profile=1; shift ;;
 	--no-report) report=0; shift ;;
 	--job) job=$2; shift 2 ;;
 	--share-out) share_out=$2; shift 2 ;;
@@ -84,6 +92,12 @@ while [ $# -gt 0 ]; do
 	*) echo "vfio-pm-bench vm: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
 done
+if [ "$profile" = 1 ]; then
+	[ "$clock" = icount ] || { echo "vfio-pm-bench vm: --profile runs under the icount clock only" >&2; exit 2; }
+	[ -z "$job" ] || { echo "vfio-pm-bench vm: --profile runs the suites; it does not take --job" >&2; exit 2; }
+	[ "$suites_set" = 1 ] || suites=ioctl
+	[ -n "$rounds" ] || rounds=1
+fi
 [ -n "$rounds" ] || { [ "$clock" = host ] && rounds=8 || rounds=2; }
 
 die() { echo "vfio-pm-bench vm: $*" >&2; exit "${2:-1}"; }
@@ -169,6 +183,8 @@ mark kernel_build "$s"
 
 s=$(date +%s.%N)
 stage "harness (with the kernel's UAPI headers)"
+work_plugin=$(mktemp -d "$cache/vm-profile.XXXXXX")
+trap 'rm -rf "$work_plugin"' EXIT
 # One build dir per checkout: a CMake build dir belongs to one source dir.
 gbuild=$cache/guest-build-$(echo "$top" | sha256sum | cut -c1-12)
 # Two launches at once share it: the lock makes the second wait for the first's build.
@@ -181,12 +197,20 @@ cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_UAPI_DIR="$HEADERS" -DVPB_DAT
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >"$gbuild.log" 2>&1 &&
 	cmake --build "$gbuild" -j"$(nproc)" --target vfio-pm-bench >>"$gbuild.log" 2>&1 ||
 	{ tail -20 "$gbuild.log" >&2; die "harness build failed ($gbuild.log)"; }
+if [ "$profile" = 1 ]; then
+	cmake --build "$gbuild" --target vpb-profile >>"$gbuild.log" 2>&1 ||
+		{ tail -5 "$gbuild.log" >&2; die "the profile plugin was not built: no qemu-plugin.h (scripts/qemu-plugin-h.sh fetches it)" 4; }
+	plugin=$work_plugin/vpb-profile.so
+	cp "$gbuild/vpb-profile.so" "$plugin"
+	# The harness with its symbols, for the user-space addresses.
+	cp "$gbuild/vfio-pm-bench" "$work_plugin/vfio-pm-bench"
+fi
 mark harness_build "$s"
 
 s=$(date +%s.%N)
 stage "initramfs"
 work=$(mktemp -d "$cache/vm.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "$work_plugin"' EXIT
 root=$work/root
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,share,lib/vfio-variants}
 # busybox and a link per applet, made once per busybox binary (270 ln calls
@@ -265,8 +289,10 @@ fi
 devargs="" varargs=""
 for d in $devices; do devargs="$devargs --device ${bdf[$d]}"; done
 for v in ${variants//,/ }; do varargs="$varargs --variant $v=/lib/vfio-variants/${v%@*}"; done
-[ -n "$run_id" ] || run_id=$(date -u +%Y%m%dT%H%M%SZ)-vm
+[ -n "$run_id" ] || run_id=$(date -u +%Y%m%dT%H%M%SZ)-$([ "$profile" = 1 ] && echo profile || echo vm)
 guest_iommu=noiommu
+run_profile=""
+[ "$profile" = 0 ] || run_profile=--profile
 [ "$iommu" = intel-iommu ] && guest_iommu=type1
 # The job is part of the initramfs: the guest reads nothing through virtio-9p
 # before it ends (9p requests complete on host threads, at host-dependent
@@ -291,7 +317,7 @@ else
 	cat >>"$root/job.sh" <<JOB
 vfio-pm-bench run --suite $suites $devargs $varargs --rounds $rounds \
 	--iommu $guest_iommu --clock-label $clock --results /tmp/results \
-	--platform-id qemu-q35-tcg-$clock --run-id $run_id ${extra[*]:-}
+	--platform-id qemu-q35-tcg-$clock --run-id $run_id $run_profile ${extra[*]:-}
 rc=\$?
 { vpb-share && cp -r /tmp/results /share/; } || rc=1
 exit \$rc
@@ -352,6 +378,8 @@ qemu=(qemu-system-x86_64 -M q35,i8042=off,vmport=off -cpu qemu64,+rdrand -bios "
 	"${platform_devices[@]}"
 	-fsdev local,id=share,path="$work/share",security_model=none
 	-device virtio-9p-pci,fsdev=share,mount_tag=share,bus=pcie.0,addr=0a.0)
+# The plugin runs with the icount clock's one vCPU; its counts go to a host file.
+[ "$profile" = 0 ] || qemu+=(-plugin "$plugin,out=$work_plugin/plugin.txt")
 s=$(date +%s.%N)
 stage "booting $base (Linux $KERNEL_RELEASE): ${variants//,/ } x $rounds rounds, suites $suites, clock $clock"
 host_start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -397,6 +425,24 @@ if [ -n "$src" ]; then
 	mkdir -p "$dest"
 	cp "$(dirname "$src")"/platform.json "$(dirname "$src")"/lstopo.xml "$dest/" 2>/dev/null || true
 	cp "$console" "$src/console.log"
+	if [ "$profile" = 1 ]; then
+		mkdir -p "$src/profile"
+		# xz: 20 MB of counts for five variants' ioctl suite become 0.15 MB
+		{ [ -s "$work_plugin/plugin.txt" ] &&
+			xz -T1 -c "$work_plugin/plugin.txt" >"$src/profile/plugin.txt.xz"; } ||
+			failed="the profile plugin wrote no counts"
+		# The symbols of the user-space files the harness mapped
+		# executable: the guest's copies are this machine's files (the
+		# harness: its build with the symbols).
+		[ -f "$src/profile/maps.txt" ] && awk '$2 ~ /x/ && $6 ~ /^\// { print $6 }' "$src/profile/maps.txt" |
+			sort -u | while read -r f; do
+				hf=$f
+				[ "$f" = /bin/vfio-pm-bench ] && hf=$work_plugin/vfio-pm-bench
+				# a stripped file has no .symtab, a static one no .dynsym
+				{ nm --defined-only "$hf" 2>/dev/null || :; nm -D --defined-only "$hf" 2>/dev/null || :; } |
+					awk -v f="$f" '$2 ~ /^[tTwWiI]$/ { sub(/@.*/, "", $3); print f "\t" $1 "\t" $3 }'
+			done | sort -u >"$src/profile/user-symbols.tsv"
+	fi
 	[ -f "$work/share/dmesg.txt" ] && cp "$work/share/dmesg.txt" "$src/dmesg.txt"
 	# vm.json: how the guest ran; run.json (the guest's) gets the same under "vm".
 	stages=$(for i in "${!stage_names[@]}"; do
@@ -438,6 +484,11 @@ if [ -n "$failed" ]; then
 	exit 1
 fi
 [ -n "$src" ] || [ -n "$job" ] || die "the guest wrote no results (exit $guest_rc)"
+if [ "$profile" = 1 ] && [ -n "$src" ]; then
+	stage "profile"
+	"$gbuild/vfio-pm-bench" profile "$dest/$run_id" >/dev/null ||
+		echo "vfio-pm-bench vm: the profile tables failed; the counts are kept" >&2
+fi
 if [ "$report" = 1 ] && [ -n "$src" ]; then
 	stage "report"
 	"$gbuild/vfio-pm-bench" report "$dest" --run "$run_id" ||
