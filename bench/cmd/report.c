@@ -89,7 +89,7 @@ static const char *const known_colors[][2] = {
 static const char *const spare_colors[] = {"#e69f00", "#56b4e9", "#8c564b", "#17becf",
 					   "#bcbd22", "#9467bd", "#e41a1c", "#999999"};
 
-static void add_variant(struct report *rp, const char *v, size_t *spare)
+void report_add_variant(struct report *rp, const char *v, size_t *spare)
 {
 	if (!v[0] || json_object_get(rp->colors, v))
 		return;
@@ -111,11 +111,11 @@ static void assign_colors(struct report *rp)
 	size_t i, spare = 0;
 
 	json_array_foreach(vars, i, x) {
-		add_variant(rp, rs_str(x, "name"), &spare);
+		report_add_variant(rp, rs_str(x, "name"), &spare);
 	}
 	json_array_foreach(json_object_get(rp->r.summary, "cases"), i, c) {
 		json_object_foreach(json_object_get(c, "variants"), v, d) {
-			add_variant(rp, v, &spare);
+			report_add_variant(rp, v, &spare);
 		}
 	}
 }
@@ -280,7 +280,7 @@ void report_dur(double ns, struct strbuf *out)
 /* ---- drawing ------------------------------------------------------------ */
 
 /* Is @prog runnable (a path, or a name in PATH)? */
-static bool find_program(const char *prog)
+bool report_find_program(const char *prog)
 {
 	const char *path = getenv("PATH");
 	char buf[4096];
@@ -343,7 +343,7 @@ static void draw_finish(struct report *rp, json_t *f, pid_t pid, const char *log
  * Run gnuplot on every queued figure, one process per online CPU at a time,
  * each figure waited for in queue order (so messages come in that order).
  */
-static void draw(struct report *rp)
+void report_draw(struct report *rp)
 {
 	size_t n = json_array_size(rp->figs), done = 0, started = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -409,28 +409,53 @@ out:
 	rs_free_list(ids, nids);
 }
 
-int report_generate(const char *platform_dir, const char *run_id, const char *gnuplot, char *index,
-		    size_t len)
+int report_new(const char *gnuplot, struct report **out)
 {
 	struct report *rp = calloc(1, sizeof(*rp));
-	char **ids = NULL, dir[4096], sub[4096];
-	size_t nids = 0;
-	int ret;
 
+	*out = NULL;
 	if (!rp)
 		return -ENOMEM;
-	snprintf(rp->pdir, sizeof(rp->pdir), "%s", platform_dir);
 	rp->gnuplot = gnuplot;
 	rp->figs = json_array();
 	rp->missing = json_array();
 	rp->colors = json_object();
 	snprintf(rp->plotdir, sizeof(rp->plotdir), "%s",
 		 getenv("VPB_PLOT_DIR") ? getenv("VPB_PLOT_DIR") : VPB_PLOT_DIR);
-	if (gnuplot && !find_program(gnuplot)) {
+	if (gnuplot && !report_find_program(gnuplot)) {
 		vpb_err("report: %s not found (apt-get install gnuplot-nox)", gnuplot);
-		ret = -ENOEXEC;
-		goto out;
+		report_free(rp);
+		return -ENOEXEC;
 	}
+	*out = rp;
+	return 0;
+}
+
+void report_free(struct report *rp)
+{
+	if (!rp)
+		return;
+	for (size_t i = 0; i < rp->nruns; i++)
+		rs_free(&rp->runs[i]);
+	free(rp->runs);
+	rs_free(&rp->r);
+	json_decref(rp->figs);
+	json_decref(rp->missing);
+	json_decref(rp->colors);
+	free(rp);
+}
+
+int report_generate(const char *platform_dir, const char *run_id, const char *gnuplot, char *index,
+		    size_t len)
+{
+	struct report *rp;
+	char **ids = NULL, dir[4096], sub[4096];
+	size_t nids = 0;
+	int ret = report_new(gnuplot, &rp);
+
+	if (ret)
+		return ret;
+	snprintf(rp->pdir, sizeof(rp->pdir), "%s", platform_dir);
 	if (!run_id) {
 		if (rs_list_runs(platform_dir, &ids, &nids) || !nids) {
 			vpb_err("report: no run under %s", platform_dir);
@@ -462,20 +487,13 @@ int report_generate(const char *platform_dir, const char *run_id, const char *gn
 	load_runs(rp);
 	report_figures(rp);
 	if (gnuplot)
-		draw(rp);
+		report_draw(rp);
 	ret = report_write_html(rp);
 	ret = report_write_md(rp) ? -EIO : ret ? -EIO : 0;
 	snprintf(index, len, "%s/index.html", rp->rdir);
 out:
 	rs_free_list(ids, nids);
-	for (size_t i = 0; i < rp->nruns; i++)
-		rs_free(&rp->runs[i]);
-	free(rp->runs);
-	rs_free(&rp->r);
-	json_decref(rp->figs);
-	json_decref(rp->missing);
-	json_decref(rp->colors);
-	free(rp);
+	report_free(rp);
 	return ret;
 }
 
@@ -545,7 +563,7 @@ int cmd_report(int argc, char **argv)
 				argv[optind]);
 			return VPB_EXIT_USAGE;
 		}
-		if (report_fleet(argv[optind], index, sizeof(index)))
+		if (report_fleet(argv[optind], gp && gp[0] ? gp : "gnuplot", index, sizeof(index)))
 			return VPB_EXIT_FAIL;
 		printf("%s\n", index);
 		return VPB_EXIT_OK;

@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /**
  * struct report - one report being made.
@@ -74,14 +75,59 @@ bool report_is_fleet(const char *dir);
 
 /**
  * report_fleet() - draw one page comparing every platform of @dir
- * (report_fleet.c): <dir>/report/index.html.
+ * (report_fleet.c): <dir>/report/index.html, its figure drawn with @gnuplot
+ * (NULL: none drawn).
  * @index: out, the page's path
  *
- * Return: 0; -EIO; -ENOMEM.
+ * Return: 0; -ENOEXEC (gnuplot not found); -EIO; -ENOMEM.
  */
-int report_fleet(const char *dir, char *index, size_t len);
+int report_fleet(const char *dir, const char *gnuplot, char *index, size_t len);
 
 /* ---- between the parts of the report ---------------------------------- */
+
+/**
+ * report_new() - a report with no run yet: its figure queue, colours and
+ * plot scripts' directory ($VPB_PLOT_DIR or the built-in one).
+ * @gnuplot: the gnuplot program, or NULL to draw nothing
+ * @out: the report (report_free()), NULL on error
+ *
+ * Return: 0; -ENOEXEC when @gnuplot is not found (said on stderr); -ENOMEM.
+ */
+int report_new(const char *gnuplot, struct report **out);
+
+/** report_free() - release a report_new() report and its run(s). */
+void report_free(struct report *rp);
+
+/**
+ * struct fig - a figure to queue (report_fig_add()): its gnuplot script
+ * (plot/@script) draws @data; @name is its file name (SVG, PNG, gp/);
+ * @variants the words of its variants, coloured by report_color().
+ */
+struct fig {
+	const char *section, *group, *name, *kind, *script, *data;
+	const char *title, *caption, *dstate, *xlabel, *ylabel, *scale, *xtics;
+	const char *variants;
+	json_t *table;
+};
+
+/**
+ * report_fig_add() - write the gnuplot driver of @fg (<rdir>/gp/) and queue
+ * the figure in @rp->figs. Its title names the run's clock and kernel when
+ * @rp has a run (@rp->r.dir). Takes @fg->table.
+ */
+void report_fig_add(struct report *rp, const struct fig *fg);
+
+/** report_draw() - run gnuplot on every queued figure (@rp->gnuplot). */
+void report_draw(struct report *rp);
+
+/** report_find_program() - whether @prog (a path, or a name in PATH) can run. */
+bool report_find_program(const char *prog);
+
+/** report_add_variant() - give @v its colour, if it has none yet. */
+void report_add_variant(struct report *rp, const char *v, size_t *spare);
+
+/** report_inline_svg() - the SVG of a queued figure, inline in a page. */
+void report_inline_svg(FILE *f, const struct report *rp, const char *file);
 
 /** report_missing() - name something not drawn: stderr and the HTML. */
 void report_missing(struct report *rp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -35,13 +35,6 @@
  * @variants: the variants drawn, in data block order, space-separated
  * @table: {columns [], rows [[]]} of strings, or NULL (stolen)
  */
-struct fig {
-	const char *section, *group, *name, *kind, *script, *data;
-	const char *title, *caption, *dstate, *xlabel, *ylabel, *scale, *xtics;
-	const char *variants;
-	json_t *table;
-};
-
 /* gnuplot single-quoted string: ' is doubled, line breaks dropped. */
 static void gp_str(FILE *f, const char *s)
 {
@@ -62,8 +55,7 @@ static void gp_var(FILE *f, const char *name, const char *value)
 	fputc('\n', f);
 }
 
-/* Write the gnuplot driver of @fg and queue it. */
-static void fig_add(struct report *rp, const struct fig *fg)
+void report_fig_add(struct report *rp, const struct fig *fg)
 {
 	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT, colors = STRBUF_INIT;
 	struct strbuf vars = STRBUF_INIT;
@@ -80,13 +72,17 @@ static void fig_add(struct report *rp, const struct fig *fg)
 	}
 	free(words);
 	/* the run's kernel base (or release): runs of two bases never look alike */
-	sb_printf(&title, "%s (%s; %s)", fg->title,
-		  rp->r.clock_label[0] ? rp->r.clock_label : "unknown clock",
-		  rs_str(json_object_get(rp->r.run, "base"), "name")[0]
-			  ? rs_str(json_object_get(rp->r.run, "base"), "name")
-			  : rs_str(json_object_get(json_object_get(rp->r.run, "platform_identity"),
+	if (!rp->r.dir[0]) /* a page of no run (report_fleet()) */
+		sb_puts(&title, fg->title);
+	else
+		sb_printf(&title, "%s (%s; %s)", fg->title,
+			  rp->r.clock_label[0] ? rp->r.clock_label : "unknown clock",
+			  rs_str(json_object_get(rp->r.run, "base"), "name")[0]
+				  ? rs_str(json_object_get(rp->r.run, "base"), "name")
+				  : rs_str(json_object_get(
+						   json_object_get(rp->r.run, "platform_identity"),
 						   "kernel"),
-				   "release"));
+					   "release"));
 	sb_printf(&path, "%s/gp/%s.gp", rp->rdir, fg->name);
 	if (results_open(&rf, sb_str(&path))) {
 		json_decref(fg->table);
@@ -103,9 +99,11 @@ static void fig_add(struct report *rp, const struct fig *fg)
 	gp_var(rf.f, "fig_scale", fg->scale ? fg->scale : "lin");
 	gp_var(rf.f, "fig_xtics", fg->xtics ? fg->xtics : "");
 	fprintf(rf.f,
-		"set terminal svg size 720,440 dynamic font 'sans,12' background rgb '#ffffff'\n"
+		"set terminal svg size 720,440 dynamic noenhanced font 'sans,12' background rgb "
+		"'#ffffff'\n"
 		"set output '%s.svg'\nload plotdir.'/%s'\nset output\n"
-		"set terminal pngcairo size 900,500 font 'sans,10' background rgb '#ffffff'\n"
+		"set terminal pngcairo size 900,500 noenhanced font 'sans,10' background rgb "
+		"'#ffffff'\n"
 		"set output '%s.png'\nreplot\nset output\n",
 		fg->name, fg->script, fg->name);
 	if (results_commit(&rf)) {
@@ -338,7 +336,7 @@ static void latency_figures(struct report *rp, const json_t *c)
 	fg.scale = "log";
 	sb_printf(&name, "fig-%s.cdf", stem);
 	fg.name = sb_str(&name);
-	fig_add(rp, &fg);
+	report_fig_add(rp, &fg);
 	sb_reset(&name);
 	sb_printf(&name, "fig-%s.hist", stem);
 	fg.name = sb_str(&name);
@@ -346,7 +344,7 @@ static void latency_figures(struct report *rp, const json_t *c)
 	fg.script = "latency-hist.gp";
 	fg.ylabel = "fraction of samples per bucket";
 	fg.table = latency_table(c);
-	fig_add(rp, &fg);
+	report_fig_add(rp, &fg);
 out:
 	sb_release(&vars);
 	sb_release(&name);
@@ -472,7 +470,7 @@ static void cycle_figures(struct report *rp, const json_t *c)
 	fg.variants = sb_str(&vars);
 	fg.xlabel = "exit latency (ms)";
 	fg.table = evars.len ? NULL : cycle_table(rp, c, entry); /* under the last of the row */
-	fig_add(rp, &fg);
+	report_fig_add(rp, &fg);
 	if (!evars.len)
 		goto out;
 
@@ -494,7 +492,7 @@ static void cycle_figures(struct report *rp, const json_t *c)
 	fg.variants = sb_str(&evars);
 	fg.xlabel = "entry latency (ms)";
 	fg.table = cycle_table(rp, c, entry);
-	fig_add(rp, &fg);
+	report_fig_add(rp, &fg);
 out:
 	json_decref(entry);
 	sb_release(&vars);
@@ -627,16 +625,16 @@ static void overhead_group(struct report *rp, const json_t *c)
 		  "Bars: the Hodges-Lehmann shift of each variant against %s, ns per "
 		  "operation; whiskers: its 95 %% Moses CI.",
 		  rp->r.reference);
-	fig_add(rp, &(struct fig){.section = "overhead",
-				  .name = sb_str(&name),
-				  .kind = "overhead",
-				  .script = "overhead.gp",
-				  .data = sb_str(&data),
-				  .title = sb_str(&title),
-				  .caption = sb_str(&cap),
-				  .ylabel = "ns per operation, minus the reference",
-				  .variants = sb_str(&vars),
-				  .table = t});
+	report_fig_add(rp, &(struct fig){.section = "overhead",
+					 .name = sb_str(&name),
+					 .kind = "overhead",
+					 .script = "overhead.gp",
+					 .data = sb_str(&data),
+					 .title = sb_str(&title),
+					 .caption = sb_str(&cap),
+					 .ylabel = "ns per operation, minus the reference",
+					 .variants = sb_str(&vars),
+					 .table = t});
 out:
 	json_decref(vlist);
 	sb_release(&vars);
@@ -753,7 +751,8 @@ static void contention_sweep(struct report *rp, const json_t *c, const char *key
 		goto out;
 	}
 	sb_printf(&title, "%s: contention scaling", key);
-	fig_add(rp,
+	report_fig_add(
+		rp,
 		&(struct fig){.section = "contention",
 			      .name = sb_str(&name),
 			      .kind = "contention",
@@ -978,17 +977,17 @@ static void history_case(struct report *rp, const json_t *c, const json_t *rels,
 		  "Each run's median with its 95 %% bootstrap CI (%zu runs of this "
 		  "platform, by start time on the host's clock).",
 		  have);
-	fig_add(rp, &(struct fig){.section = "history",
-				  .group = sb_str(&group),
-				  .name = sb_str(&group),
-				  .kind = "history-time",
-				  .script = "history.gp",
-				  .data = sb_str(&data),
-				  .title = sb_str(&title),
-				  .caption = sb_str(&cap),
-				  .xlabel = "run start (UTC, host clock)",
-				  .ylabel = sb_str(&yl),
-				  .variants = sb_str(&vars)});
+	report_fig_add(rp, &(struct fig){.section = "history",
+					 .group = sb_str(&group),
+					 .name = sb_str(&group),
+					 .kind = "history-time",
+					 .script = "history.gp",
+					 .data = sb_str(&data),
+					 .title = sb_str(&title),
+					 .caption = sb_str(&cap),
+					 .xlabel = "run start (UTC, host clock)",
+					 .ylabel = sb_str(&yl),
+					 .variants = sb_str(&vars)});
 	if (!kok || results_commit(&kf))
 		goto out;
 	sb_reset(&title);
@@ -999,18 +998,18 @@ static void history_case(struct report *rp, const json_t *c, const json_t *rels,
 	sb_printf(&name, "fig-%s.history-kernel", stem);
 	sb_puts(&cap, "The same medians by the kernel release each run measured, in "
 		      "version order.");
-	fig_add(rp, &(struct fig){.section = "history",
-				  .group = sb_str(&group),
-				  .name = sb_str(&name),
-				  .kind = "history-kernel",
-				  .script = "history-kernel.gp",
-				  .data = sb_str(&kdata),
-				  .title = sb_str(&title),
-				  .caption = sb_str(&cap),
-				  .xlabel = "kernel release",
-				  .ylabel = sb_str(&yl),
-				  .xtics = xtics,
-				  .variants = sb_str(&vars)});
+	report_fig_add(rp, &(struct fig){.section = "history",
+					 .group = sb_str(&group),
+					 .name = sb_str(&name),
+					 .kind = "history-kernel",
+					 .script = "history-kernel.gp",
+					 .data = sb_str(&kdata),
+					 .title = sb_str(&title),
+					 .caption = sb_str(&cap),
+					 .xlabel = "kernel release",
+					 .ylabel = sb_str(&yl),
+					 .xtics = xtics,
+					 .variants = sb_str(&vars)});
 out:
 	sb_release(&vars);
 	sb_release(&path);
@@ -1109,16 +1108,16 @@ static void profile_case(struct report *rp, const json_t *pc)
 		  "profiled window ran the same path; windows an interrupt landed in are "
 		  "apart, profile/profile.md).",
 		  PROFILE_TOP);
-	fig_add(rp, &(struct fig){.section = "profile",
-				  .name = sb_str(&name),
-				  .kind = "profile",
-				  .script = "profile.gp",
-				  .data = sb_str(&data),
-				  .title = sb_str(&title),
-				  .caption = sb_str(&cap),
-				  .ylabel = "instructions per operation",
-				  .variants = sb_str(&vars),
-				  .table = t});
+	report_fig_add(rp, &(struct fig){.section = "profile",
+					 .name = sb_str(&name),
+					 .kind = "profile",
+					 .script = "profile.gp",
+					 .data = sb_str(&data),
+					 .title = sb_str(&title),
+					 .caption = sb_str(&cap),
+					 .ylabel = "instructions per operation",
+					 .variants = sb_str(&vars),
+					 .table = t});
 out:
 	json_decref(top);
 	cells_release(cell, ARRAY_SIZE(cell));

@@ -168,91 +168,119 @@ static void cell_dur(FILE *f, const json_t *x)
 	sb_release(&b);
 }
 
-/* Horizontal bars of the wrapper cost, one per platform, device and variant. */
-static void shift_svg(FILE *f, struct plat *ps, size_t np, const json_t *colors)
+/*
+ * The wrapper cost as bars with CI whiskers (plot/overhead.gp, as a run's
+ * overhead figure): one group per platform and device, one bar per variant.
+ */
+static void shift_figure(struct report *rp, struct plat *ps, size_t np)
 {
-	double max = 1;
-	size_t rows = 0;
-	json_t *x;
-	size_t i, y = 0;
+	struct strbuf vars = STRBUF_INIT, path = STRBUF_INIT;
+	json_t *vlist = json_array(), *x, *v;
+	struct results_file rf;
+	size_t i, j, spare = 0;
 
 	for (size_t k = 0; k < np; k++)
 		json_array_foreach(ps[k].shift, i, x) {
-			double hi = json_is_number(json_object_get(x, "ci_hi"))
-					    ? rs_num(x, "ci_hi")
-					    : rs_num(x, "value");
+			const char *vn = rs_str(x, "variant");
 
-			max = fmax(max, fmax(hi, rs_num(x, "value")));
-			rows++;
+			if (!json_object_get(rp->colors, vn)) {
+				report_add_variant(rp, vn, &spare);
+				json_array_append_new(vlist, json_string(vn));
+				sb_word(&vars, vn);
+			}
 		}
-	if (!rows)
-		return;
-	fprintf(f,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"%zu\" "
-		"role=\"img\" aria-label=\"wrapper cost by platform and variant\">\n",
-		rows * 18 + 30);
+	if (!json_array_size(vlist))
+		goto out;
+	sb_printf(&path, "%s/data/fleet-shift.dat", rp->rdir);
+	if (results_open(&rf, sb_str(&path)))
+		goto out;
+	fprintf(rf.f, "# platform and device, then per variant (%s): shift_ns ci95_lo ci95_hi\n",
+		sb_str(&vars));
 	for (size_t k = 0; k < np; k++)
 		json_array_foreach(ps[k].shift, i, x) {
-			double v = rs_num(x, "value");
-			const char *col =
-				json_string_value(json_object_get(colors, rs_str(x, "variant")));
-			struct strbuf lab = STRBUF_INIT, d = STRBUF_INIT;
+			bool first = true;
 
-			sb_printf(&lab, "%s %s %s", ps[k].name, rs_str(x, "device"),
-				  rs_str(x, "variant"));
-			report_dur(v, &d);
-			fprintf(f, "<text x=\"0\" y=\"%zu\" font-size=\"11\">", y * 18 + 13);
-			rs_html_puts(f, sb_str(&lab));
-			fprintf(f,
-				"</text><rect x=\"380\" y=\"%zu\" width=\"%.1f\" height=\"14\" "
-				"fill=\"%s\"/>",
-				y * 18 + 2, v > 0 ? 420 * v / max : 0, col ? col : "#999999");
-			if (json_is_number(json_object_get(x, "ci_lo")))
-				fprintf(f,
-					"<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%zu\" y2=\"%zu\" "
-					"stroke=\"#000\"/>",
-					380 + 420 * fmax(0, rs_num(x, "ci_lo")) / max,
-					380 + 420 * fmax(0, rs_num(x, "ci_hi")) / max, y * 18 + 9,
-					y * 18 + 9);
-			fprintf(f, "<text x=\"%.1f\" y=\"%zu\" font-size=\"11\">",
-				385 + (v > 0 ? 420 * v / max : 0), y * 18 + 13);
-			rs_html_puts(f, sb_str(&d));
-			fprintf(f, "</text>\n");
-			sb_release(&lab);
-			sb_release(&d);
-			y++;
+			/* a row per device: at the device's first figure */
+			for (size_t m = 0; m < i && first; m++)
+				first = strcmp(rs_str(json_array_get(ps[k].shift, m), "device"),
+					       rs_str(x, "device")) != 0;
+			if (!first)
+				continue;
+			fprintf(rf.f, "\"%s %s\"", ps[k].name, rs_str(x, "device"));
+			json_array_foreach(vlist, j, v) {
+				const json_t *y = NULL, *z;
+				size_t m;
+
+				json_array_foreach(ps[k].shift, m, z) {
+					if (!strcmp(rs_str(z, "device"), rs_str(x, "device")) &&
+					    !strcmp(rs_str(z, "variant"), json_string_value(v)))
+						y = z;
+				}
+				if (y && json_is_number(json_object_get(y, "value")))
+					fprintf(rf.f, " %.10g %.10g %.10g", rs_num(y, "value"),
+						json_is_number(json_object_get(y, "ci_lo"))
+							? rs_num(y, "ci_lo")
+							: rs_num(y, "value"),
+						json_is_number(json_object_get(y, "ci_hi"))
+							? rs_num(y, "ci_hi")
+							: rs_num(y, "value"));
+				else
+					fprintf(rf.f, " NaN NaN NaN");
+			}
+			fputc('\n', rf.f);
 		}
-	fprintf(f, "<text x=\"380\" y=\"%zu\" font-size=\"11\">0</text></svg>\n", rows * 18 + 25);
+	if (results_commit(&rf))
+		goto out;
+	report_fig_add(rp,
+		       &(struct fig){.section = "fleet",
+				     .name = "fig-fleet-shift",
+				     .kind = "overhead",
+				     .script = "overhead.gp",
+				     .data = "data/fleet-shift.dat",
+				     .title = "ioctl get-info: wrapper cost by platform and device",
+				     .caption = "",
+				     .ylabel = "ns per operation, minus the reference",
+				     .variants = sb_str(&vars)});
+out:
+	json_decref(vlist);
+	sb_release(&vars);
+	sb_release(&path);
 }
 
-int report_fleet(const char *dir, char *index, size_t len)
+int report_fleet(const char *dir, const char *gnuplot, char *index, size_t len)
 {
-	static const char *const known[][2] = {
-		{"no-get", "#555555"},	{"upstream", "#0072b2"}, {"v4", "#d55e00"},
-		{"wakeref", "#009e73"}, {"percpu", "#cc79a7"},
-	};
-	json_t *names = platforms(dir), *colors = json_object(), *x;
+	json_t *names = platforms(dir), *x;
 	size_t np = json_array_size(names), i;
 	struct plat *ps = calloc(np ? np : 1, sizeof(*ps));
 	struct results_file rf;
-	char rdir[4096], path[4200];
-	int ret;
+	struct report *rp = NULL;
+	char path[4200];
+	int ret = ps ? report_new(gnuplot, &rp) : -ENOMEM;
 
-	if (!ps)
-		return -ENOMEM;
-	for (i = 0; i < ARRAY_SIZE(known); i++)
-		json_object_set_new(colors, known[i][0], json_string(known[i][1]));
+	if (ret)
+		goto out;
 	for (i = 0; i < np; i++) {
 		ps[i].name = json_string_value(json_array_get(names, i));
 		load_platform(dir, &ps[i]);
 	}
-	snprintf(rdir, sizeof(rdir), "%s/report", dir);
-	snprintf(path, sizeof(path), "%s/index.html", rdir);
-	ret = results_mkdirs(rdir);
-	if (!ret)
-		ret = results_open(&rf, path);
-	if (ret)
+	snprintf(rp->rdir, sizeof(rp->rdir), "%s/report", dir);
+	snprintf(path, sizeof(path), "%s/data", rp->rdir);
+	ret = results_mkdirs(path);
+	snprintf(path, sizeof(path), "%s/gp", rp->rdir);
+	ret = ret ? ret : results_mkdirs(path);
+	if (ret) {
+		ret = -EIO;
 		goto out;
+	}
+	shift_figure(rp, ps, np);
+	if (gnuplot)
+		report_draw(rp);
+	snprintf(path, sizeof(path), "%s/index.html", rp->rdir);
+	ret = results_open(&rf, path);
+	if (ret) {
+		ret = -EIO;
+		goto out;
+	}
 	FILE *f = rf.f;
 
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -271,8 +299,9 @@ int report_fleet(const char *dir, char *index, size_t len)
 	/* wrapper cost by variant */
 	fprintf(f, "<h2 id=\"wrapper\">Wrapper cost by variant</h2>\n<p class=\"note\">ioctl "
 		   "get-info: the Hodges-Lehmann shift against the run's reference variant "
-		   "(no-get), with its 95 %% CI (bars: the shift; lines: the CI).</p>\n");
-	shift_svg(f, ps, np, colors);
+		   "(no-get), with its 95 %% CI (bars: the shift; whiskers: the CI).</p>\n");
+	if (json_array_size(rp->figs))
+		report_inline_svg(f, rp, "fig-fleet-shift");
 	fprintf(f, "<table id=\"wrapper-table\"><tr><th>platform</th><th>run (clock)</th>"
 		   "<th>device</th><th>variant</th><th>shift</th><th>95 %% CI</th><th>n</th>"
 		   "</tr>\n");
@@ -372,16 +401,16 @@ int report_fleet(const char *dir, char *index, size_t len)
 		}
 	}
 	fprintf(f, "</table>\n</body></html>\n");
-	ret = results_commit(&rf);
+	ret = results_commit(&rf) ? -EIO : 0;
 	snprintf(index, len, "%s", path);
 out:
-	for (i = 0; i < np; i++) {
+	for (i = 0; ps && i < np; i++) {
 		json_decref(ps[i].shift);
 		json_decref(ps[i].exit);
 		json_decref(ps[i].certs);
 	}
 	free(ps);
 	json_decref(names);
-	json_decref(colors);
-	return ret ? -EIO : 0;
+	report_free(rp);
+	return ret;
 }

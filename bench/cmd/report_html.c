@@ -46,7 +46,7 @@ static const char *const sections[][2] = {
  * references to them) prefixed with the figure's name, so that the
  * figures of one page do not share ids.
  */
-static void inline_svg(FILE *f, const struct report *rp, const char *file)
+void report_inline_svg(FILE *f, const struct report *rp, const char *file)
 {
 	struct strbuf path = STRBUF_INIT;
 	char *buf = NULL, *p;
@@ -133,7 +133,7 @@ static void html_figure(FILE *f, const struct report *rp, const json_t *x)
 	h(f, sb_str(&colors));
 	fprintf(f, "\">\n");
 	if (json_is_true(json_object_get(x, "ok")))
-		inline_svg(f, rp, rs_str(x, "file"));
+		report_inline_svg(f, rp, rs_str(x, "file"));
 	else {
 		fprintf(f, "<p class=\"missing\">figure missing: ");
 		h(f, rs_str(x, "title"));
