@@ -431,6 +431,18 @@ int report_new(const char *gnuplot, struct report **out)
 	return 0;
 }
 
+int report_dirs(struct report *rp, const char *parent)
+{
+	char sub[2400];
+
+	snprintf(rp->rdir, sizeof(rp->rdir), "%s/report", parent);
+	snprintf(sub, sizeof(sub), "%s/data", rp->rdir);
+	if (results_mkdirs(sub))
+		return -EIO;
+	snprintf(sub, sizeof(sub), "%s/gp", rp->rdir);
+	return results_mkdirs(sub) ? -EIO : 0;
+}
+
 void report_free(struct report *rp)
 {
 	if (!rp)
@@ -470,15 +482,9 @@ int report_generate(const char *platform_dir, const char *run_id, const char *gn
 		vpb_err("report: %s: not a run (no run.json nor summary.json)", dir);
 		goto out;
 	}
-	snprintf(rp->rdir, sizeof(rp->rdir), "%s/report", rp->r.dir);
-	snprintf(sub, sizeof(sub), "%s/data", rp->rdir);
-	ret = results_mkdirs(sub);
-	snprintf(sub, sizeof(sub), "%s/gp", rp->rdir);
-	ret = ret ? ret : results_mkdirs(sub);
-	if (ret) {
-		ret = -EIO;
+	ret = report_dirs(rp, rp->r.dir);
+	if (ret)
 		goto out;
-	}
 	snprintf(sub, sizeof(sub), "%s/lstopo.xml", platform_dir);
 	if (access(sub, R_OK))
 		report_missing(rp, "%s: missing (hwloc topology of the platform)", sub);

@@ -95,6 +95,12 @@ int report_fleet(const char *dir, const char *gnuplot, char *index, size_t len);
  */
 int report_new(const char *gnuplot, struct report **out);
 
+/**
+ * report_dirs() - set @rp->rdir to <@parent>/report and make it, with its
+ * data/ and gp/. Return: 0; -EIO.
+ */
+int report_dirs(struct report *rp, const char *parent);
+
 /** report_free() - release a report_new() report and its run(s). */
 void report_free(struct report *rp);
 

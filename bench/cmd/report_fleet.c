@@ -159,6 +159,23 @@ static void load_platform(const char *dir, struct plat *p)
 	rs_free_list(ids, nids);
 }
 
+/* A table row's first cells: platform, run (clock), device, variant. */
+static void row_start(FILE *f, const char *plat, const char *run, const char *clock,
+		      const json_t *x)
+{
+	fprintf(f, "<tr><td>");
+	rs_html_puts(f, plat);
+	fprintf(f, "</td><td>");
+	rs_html_puts(f, run);
+	fprintf(f, " (");
+	rs_html_puts(f, clock);
+	fprintf(f, ")</td><td>");
+	rs_html_puts(f, rs_str(x, "device"));
+	fprintf(f, "</td><td>");
+	rs_html_puts(f, rs_str(x, "variant"));
+	fprintf(f, "</td><td>");
+}
+
 static void cell_dur(FILE *f, const json_t *x)
 {
 	struct strbuf b = STRBUF_INIT;
@@ -263,15 +280,9 @@ int report_fleet(const char *dir, const char *gnuplot, char *index, size_t len)
 		ps[i].name = json_string_value(json_array_get(names, i));
 		load_platform(dir, &ps[i]);
 	}
-	snprintf(rp->rdir, sizeof(rp->rdir), "%s/report", dir);
-	snprintf(path, sizeof(path), "%s/data", rp->rdir);
-	ret = results_mkdirs(path);
-	snprintf(path, sizeof(path), "%s/gp", rp->rdir);
-	ret = ret ? ret : results_mkdirs(path);
-	if (ret) {
-		ret = -EIO;
+	ret = report_dirs(rp, dir);
+	if (ret)
 		goto out;
-	}
 	shift_figure(rp, ps, np);
 	if (gnuplot)
 		report_draw(rp);
@@ -318,17 +329,7 @@ int report_fleet(const char *dir, const char *gnuplot, char *index, size_t len)
 
 			report_dur(rs_num(x, "ci_lo"), &lo);
 			report_dur(rs_num(x, "ci_hi"), &hi);
-			fprintf(f, "<tr><td>");
-			rs_html_puts(f, ps[k].name);
-			fprintf(f, "</td><td>");
-			rs_html_puts(f, ps[k].shift_run);
-			fprintf(f, " (");
-			rs_html_puts(f, ps[k].shift_clock);
-			fprintf(f, ")</td><td>");
-			rs_html_puts(f, rs_str(x, "device"));
-			fprintf(f, "</td><td>");
-			rs_html_puts(f, rs_str(x, "variant"));
-			fprintf(f, "</td><td>");
+			row_start(f, ps[k].name, ps[k].shift_run, ps[k].shift_clock, x);
 			cell_dur(f, x);
 			fprintf(f, "</td><td>[%s, %s]</td><td>%lld</td></tr>\n", sb_str(&lo),
 				sb_str(&hi),
@@ -356,17 +357,7 @@ int report_fleet(const char *dir, const char *gnuplot, char *index, size_t len)
 
 			if (strcmp(rs_str(x, "stat"), "median"))
 				continue; /* its p99 follows it */
-			fprintf(f, "<tr><td>");
-			rs_html_puts(f, ps[k].name);
-			fprintf(f, "</td><td>");
-			rs_html_puts(f, ps[k].exit_run);
-			fprintf(f, " (");
-			rs_html_puts(f, ps[k].exit_clock);
-			fprintf(f, ")</td><td>");
-			rs_html_puts(f, rs_str(x, "device"));
-			fprintf(f, "</td><td>");
-			rs_html_puts(f, rs_str(x, "variant"));
-			fprintf(f, "</td><td>");
+			row_start(f, ps[k].name, ps[k].exit_run, ps[k].exit_clock, x);
 			cell_dur(f, x);
 			fprintf(f, "</td><td>");
 			cell_dur(f, p99);
