@@ -33,6 +33,8 @@ mkdir "$tree/kernel/variants/upstream-unlatched"
 printf '%s\n' ../../../tests/kernel-debug/0003-idle-d3-param.patch \
 	../../../tests/kernel-debug/0004-idle-d3-latch-revert.patch \
 	>"$tree/kernel/variants/upstream-unlatched/series"
+# A variant runs only on the bases that list it.
+sed -i 's/^variants=.*/&,upstream-unlatched/' "$tree/kernel/bases/$(cat kernel/bases/default)"
 {
 	echo "IDLE_D3_ARGS='--cycles $cycles --duration 10min'"
 	echo "IDLE_D3_OUT=/share/results/$plat/$run_id"
