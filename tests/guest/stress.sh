@@ -19,7 +19,7 @@ for dir in /lib/vfio-variants/*; do
 	done
 done
 # --race idle-d3 needs vfio-pci-core's test-only writable disable_idle_d3
-# (tests/kernel-debug/, recorded by tests/idle-d3.sh): without it, the run
+# (tests/kernel-debug/, recorded by tests/torture.sh idle-d3): without it, the run
 # cannot be made and says so with exit 4, the device left as it was.
 set -- $VPB_DEVICES
 vfio-pm-bench stress --device "$1" --iommu noiommu --race idle-d3 --cycles 1 >"$STRESS_OUT/idle-d3.txt" 2>&1
