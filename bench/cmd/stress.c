@@ -39,7 +39,15 @@
  *     to fail while --threads racers try SET ENTER. The usage count must
  *     come back to its value after open once the device has left low power
  *     again. power/control is held "on" for the run, so that a count put
- *     once too often shows in runtime_usage instead of being clamped at 0.
+ *     once too often shows in runtime_usage instead of being clamped at 0;
+ *   - idle-d3 (any variant, needs vfio-pci-core's test-only writable
+ *     disable_idle_d3 parameter, tests/kernel-debug/): open the device,
+ *     flip disable_idle_d3, close it; odd cycles open with 0 and close
+ *     with 1, even cycles the reverse. A kernel that latches the value per
+ *     device ignores the flip; one that reads the module-wide value at
+ *     close puts a usage count it never took, or keeps one it took. The
+ *     usage count must come back to its value before the open after every
+ *     cycle; power/control is held "on" as for exit-fail.
  */
 #include "cmd.h"
 #include "clock.h"
@@ -72,9 +80,9 @@
 
 #define MAX_WORKERS 64
 
-enum race { RACE_MIXED, RACE_INTX, RACE_EXIT_FAIL };
+enum race { RACE_MIXED, RACE_INTX, RACE_EXIT_FAIL, RACE_IDLE_D3 };
 
-static const char *const race_names[] = {"mixed", "intx", "exit-fail"};
+static const char *const race_names[] = {"mixed", "intx", "exit-fail", "idle-d3"};
 
 struct stress {
 	struct vfio_dev d;
@@ -90,7 +98,7 @@ struct stress {
 		open_errors;
 	atomic_int first_op_errno, first_lp_errno, first_open_errno;
 	atomic_uint_fast32_t bad_value;
-	/* --race intx and exit-fail */
+	/* --race intx, exit-fail and idle-d3 */
 	enum race race;
 	atomic_uint_fast64_t armed, raced, race_ops;
 	uint64_t lost, unbalanced, not_suspended, first_bad_cycle;
@@ -401,10 +409,13 @@ static void usage(FILE *f)
 		"                       long enough to suspend, and for percpu's drain)\n"
 		"      --seed N         seed of the dwell times (default 1)\n"
 		"      --race MODE      mixed (default: the threads above), intx (one-shot\n"
-		"                       designs: INTx masks racing the end of a wake-up) or\n"
+		"                       designs: INTx masks racing the end of a wake-up),\n"
 		"                       exit-fail (v4 with the test-only debug_fail_exit\n"
-		"                       parameter: entries racing a failing exit); with\n"
-		"                       intx and exit-fail, --threads racers and checks after\n"
+		"                       parameter: entries racing a failing exit) or idle-d3\n"
+		"                       (any variant with the test-only writable disable_idle_d3\n"
+		"                       of vfio-pci-core: the parameter flipped between open\n"
+		"                       and close); with intx and exit-fail, --threads racers;\n"
+		"                       every mode but mixed checks the usage count after\n"
 		"                       every cycle (see the top of stress.c)\n"
 		"  -o, --out FILE       write the outcome as JSON to FILE (atomically)\n"
 		"  -h, --help           this text\n",
@@ -480,7 +491,8 @@ static int parse(int argc, char **argv, struct stress *s, char *bdf, const char 
 					break;
 			s->race = (enum race)u;
 			if (u == ARRAY_SIZE(race_names)) {
-				vpb_err("stress: --race '%s': expected mixed, intx or exit-fail",
+				vpb_err("stress: --race '%s': expected mixed, intx, exit-fail or "
+					"idle-d3",
 					optarg);
 				return VPB_EXIT_USAGE;
 			}
@@ -544,7 +556,7 @@ static void wait_racers(struct stress *s, uint64_t want)
 		usleep(100);
 }
 
-/* After a cycle: the usage count back to its value after open. */
+/* After a cycle: the usage count back to its value at the cycle's start. */
 static void cycle_usage(struct stress *s, const char *bdf, uint64_t c)
 {
 	/* Once off, it may stay off: do not wait the whole 5 s every cycle */
@@ -552,7 +564,7 @@ static void cycle_usage(struct stress *s, const char *bdf, uint64_t c)
 	if (s->last_usage != s->usage_open) {
 		if (!s->unbalanced++ && !s->lost)
 			s->first_bad_cycle = c;
-		printf("cycle %llu: runtime_usage %d, %d after open\n", (unsigned long long)c,
+		printf("cycle %llu: runtime_usage %d, %d at its start\n", (unsigned long long)c,
 		       s->last_usage, s->usage_open);
 		/* Count from here: one imbalance is reported once */
 		s->usage_open = s->last_usage;
@@ -676,6 +688,48 @@ static int race_cycles(struct stress *s, const char *bdf, unsigned int threads, 
 	return n == threads ? 0 : -EAGAIN;
 }
 
+/*
+ * --race idle-d3: open, flip disable_idle_d3, close, check the usage count
+ * (the device is closed on entry and on return). Return 0, or -errno when
+ * the parameter cannot be written.
+ */
+static int idle_d3_cycles(struct stress *s, const char *bdf, const char *iommu, struct kmsg *k)
+{
+	const char *knob = "/sys/module/vfio_pci_core/parameters/disable_idle_d3";
+	char was[8], why[512];
+	uint64_t c;
+	int ret = 0;
+
+	if (access(knob, W_OK) || sysfs_read_str(knob, was, sizeof(was)))
+		return -ENOENT;
+	s->usage_open = runtime_usage(bdf);
+	for (c = 1; c <= s->cycles && !stopping(s); c++) {
+		const char *at_open = c & 1 ? "0" : "1", *at_close = c & 1 ? "1" : "0";
+
+		ret = sysfs_write_str(knob, at_open);
+		if (ret)
+			break;
+		ret = __vfio_open(&s->d, bdf, iommu, why, sizeof(why));
+		if (ret) {
+			atomic_fetch_add(&s->open_errors, 1);
+			note_errno(&s->first_open_errno, -ret);
+			printf("cycle %llu: open: %s\n", (unsigned long long)c, why);
+			ret = 0;
+			break;
+		}
+		atomic_fetch_add(&s->opens, 1);
+		ret = sysfs_write_str(knob, at_close);
+		vfio_close(&s->d);
+		if (ret)
+			break;
+		cycle_usage(s, bdf, c);
+		atomic_fetch_add(&s->done_cycles, 1);
+		kmsg_scan(k);
+	}
+	sysfs_write_str(knob, was);
+	return ret;
+}
+
 int cmd_stress(int argc, char **argv)
 {
 	struct stress s = {
@@ -708,14 +762,41 @@ int cmd_stress(int argc, char **argv)
 	modules_vfio_variant(variant, sizeof(variant));
 	unsafe = !strcmp(variant, "no-get");
 	snprintf(control_path, sizeof(control_path), "/sys/bus/pci/devices/%s/power/control", bdf);
-	if (s.race == RACE_EXIT_FAIL && (sysfs_read_str(control_path, control, sizeof(control)) ||
-					 sysfs_write_str(control_path, "on"))) {
+	if ((s.race == RACE_EXIT_FAIL || s.race == RACE_IDLE_D3) &&
+	    (sysfs_read_str(control_path, control, sizeof(control)) ||
+	     sysfs_write_str(control_path, "on"))) {
 		vpb_err("stress: %s: cannot hold power/control on", bdf);
 		kmsg_close(&k);
 		json_decref(c.list);
 		return VPB_EXIT_SKIP;
 	}
 	usage_before = runtime_usage(bdf);
+	if (s.race == RACE_IDLE_D3) {
+		printf("# stress %s: variant %s, race idle-d3, %llu cycles\n", bdf, variant,
+		       (unsigned long long)s.cycles);
+		fflush(stdout);
+		t0 = clock_mono_ns();
+		s.deadline = t0 + duration;
+		susp = suspended_ms(bdf);
+		ret = idle_d3_cycles(&s, bdf, iommu, &k);
+		t0 = clock_mono_ns() - t0;
+		susp = suspended_ms(bdf) - susp;
+		if (ret) {
+			vpb_err("stress: %s: cannot race idle-d3: %s", bdf,
+				ret == -ENOENT ? "vfio_pci_core has no writable disable_idle_d3 "
+						 "(test-only patch)"
+					       : strerror(-ret));
+			sysfs_write_str(control_path, control);
+			kmsg_close(&k);
+			json_decref(c.list);
+			return VPB_EXIT_SKIP;
+		}
+		check(&c, "cycles run", s.done_cycles == s.cycles && !s.open_errors, false,
+		      "%llu of %llu%s%s", (unsigned long long)s.done_cycles,
+		      (unsigned long long)s.cycles, s.open_errors ? ", open failed: " : "",
+		      s.open_errors ? strerror(s.first_open_errno) : "");
+		goto closed;
+	}
 	ret = __vfio_open(&s.d, bdf, iommu, why, sizeof(why));
 	if (ret) {
 		vpb_err("stress: %s", why);
@@ -799,12 +880,6 @@ int cmd_stress(int argc, char **argv)
 		      (unsigned long long)s.lost, (unsigned long long)s.done_cycles,
 		      (unsigned long long)s.first_bad_cycle, (unsigned long long)s.not_suspended,
 		      (unsigned long long)s.race_ops);
-	if (s.race != RACE_MIXED)
-		check(&c, "usage count balanced after every cycle", !s.unbalanced, false,
-		      "%llu of %llu cycles left runtime_usage off its value after open (first: "
-		      "cycle %llu); %llu racer calls",
-		      (unsigned long long)s.unbalanced, (unsigned long long)s.done_cycles,
-		      (unsigned long long)s.first_bad_cycle, (unsigned long long)s.race_ops);
 	ret = lp_wait(bdf, "D0", "active", 5000000000ull, NULL, last, sizeof(last), NULL);
 	check(&c, "device in D0 and active", !ret, false, "%s", ret ? last : "D0 active");
 	usage_after = wait_usage(bdf, usage_open);
@@ -832,6 +907,13 @@ int cmd_stress(int argc, char **argv)
 	vfio_close(&s.d);
 	if (s.intx_fd >= 0)
 		close(s.intx_fd);
+closed:
+	if (s.race != RACE_MIXED)
+		check(&c, "usage count balanced after every cycle", !s.unbalanced, false,
+		      "%llu of %llu cycles left runtime_usage off its value at their start "
+		      "(first: cycle %llu); %llu racer calls",
+		      (unsigned long long)s.unbalanced, (unsigned long long)s.done_cycles,
+		      (unsigned long long)s.first_bad_cycle, (unsigned long long)s.race_ops);
 	usage_closed = wait_usage(bdf, usage_before);
 	if (*control)
 		sysfs_write_str(control_path, control);
