@@ -12,6 +12,7 @@
 #include "common.h"
 #include "resultset.h"
 #include "stats.h"
+#include "summary.h"
 #include "units.h"
 
 #include <errno.h>
@@ -49,9 +50,11 @@ static void compare_usage(FILE *f)
 		"  pooled   every sample of every round (Hodges-Lehmann, Moses interval,\n"
 		"           Mann-Whitney). Two variants of one run, one of them its reference:\n"
 		"           the shift, interval and p summary.json stores (computed by the run\n"
-		"           from its exact samples). Otherwise from the per-sample CSV when the\n"
-		"           run kept one, else from the stored histogram (each sample at its\n"
-		"           bucket's midpoint, < 0.4 %% error). Medians are summary.json's.\n"
+		"           from its exact samples). Otherwise the same computation on the\n"
+		"           exact samples the run keeps (<stem>.values.csv); for a run from\n"
+		"           before it kept them, on its per-sample CSV, else on its histogram\n"
+		"           (each sample at its bucket's midpoint, < 0.4 %% error); the output\n"
+		"           says which. Medians are summary.json's.\n"
 		"           Used only on the icount clock: on any other the rounds drift, and\n"
 		"           pooled samples give no verdict ('not judged', with why).\n"
 		"A case is regressed (NEW slower) or improved when p < alpha AND |shift| > PCT %%\n"
@@ -102,8 +105,7 @@ static const char *judge(double shift, const struct stats_ci *ci, double p, doub
 int compare_samples(const double *a, size_t na, const double *b, size_t nb,
 		    const struct compare_opts *o, json_t **out)
 {
-	struct stats_ci ci;
-	struct stats_mwu mwu;
+	struct summary_shift sh;
 	const char *verdict = "insufficient data";
 	json_t *j = json_object();
 
@@ -112,23 +114,21 @@ int compare_samples(const double *a, size_t na, const double *b, size_t nb,
 	json_object_set_new(j, "base_n", json_integer((json_int_t)na));
 	json_object_set_new(j, "new_n", json_integer((json_int_t)nb));
 	if (na >= MIN_SAMPLES && nb >= MIN_SAMPLES) {
+		/* the shift as summary.json computes it (summary.c) */
 		double bm = median_of(a, na), nm = median_of(b, nb);
-		double hl = stats_hodges_lehmann(a, na, b, nb);
-		int rc = stats_hl_moses_ci(a, na, b, nb, 0.95, &ci);
-		int rm = stats_mann_whitney(a, na, b, nb, &mwu);
 
-		if (rc == -ENOMEM || rm == -ENOMEM || isnan(hl) || isnan(bm)) {
+		if (isnan(bm) || isnan(nm) || summary_shift_figures(a, na, b, nb, &sh)) {
 			json_decref(j);
 			return -ENOMEM;
 		}
 		json_object_set_new(j, "base_median", json_real(bm));
 		json_object_set_new(j, "new_median", json_real(nm));
-		json_object_set_new(j, "shift_ns", json_real(hl));
-		json_object_set_new(j, "shift_pct", json_real(bm ? 100.0 * hl / bm : 0.0));
-		if (!rc && !rm) {
-			json_object_set_new(j, "ci95", json_pack("[f, f]", ci.lo, ci.hi));
-			json_object_set_new(j, "p", json_real(mwu.p));
-			verdict = judge(hl, &ci, mwu.p, bm, o);
+		json_object_set_new(j, "shift_ns", json_real(sh.hl));
+		json_object_set_new(j, "shift_pct", json_real(bm ? 100.0 * sh.hl / bm : 0.0));
+		if (sh.has_ci && sh.has_p) {
+			json_object_set_new(j, "ci95", json_pack("[f, f]", sh.ci.lo, sh.ci.hi));
+			json_object_set_new(j, "p", json_real(sh.mwu.p));
+			verdict = judge(sh.hl, &sh.ci, sh.mwu.p, bm, o);
 		}
 	} else {
 		char why[160];
@@ -219,10 +219,8 @@ static int rounds_unpaired(double *x, size_t nx, double *y, size_t ny, const str
 {
 	double nn = (double)nx * ny;
 	double pmin = erfc((nn / 2 - 0.5) / sqrt(nn * (nx + ny + 1) / 12) / M_SQRT2);
-	struct stats_mwu mwu;
-	struct stats_ci ci;
+	struct summary_shift sh;
 	char why[160];
-	double hl;
 	int ret;
 
 	json_object_set_new(j, "test", json_string("rank sum on round medians"));
@@ -244,15 +242,12 @@ static int rounds_unpaired(double *x, size_t nx, double *y, size_t ny, const str
 		json_object_set_new(j, "why", json_string(why));
 		return 0;
 	}
-	hl = stats_hodges_lehmann(x, nx, y, ny);
-	ret = stats_hl_moses_ci(x, nx, y, ny, 0.95, &ci);
-	if (!ret)
-		ret = stats_mann_whitney(x, nx, y, ny, &mwu);
-	if (!ret && isnan(hl))
-		ret = -ENOMEM;
+	ret = summary_shift_figures(x, nx, y, ny, &sh);
 	if (ret)
 		return ret;
-	set_rounds(j, stats_median(x, nx), hl, &ci, mwu.p, o);
+	if (!sh.has_ci || !sh.has_p)
+		return -EINVAL;
+	set_rounds(j, stats_median(x, nx), sh.hl, &sh.ci, sh.mwu.p, o);
 	return 0;
 }
 
@@ -621,6 +616,27 @@ static int compare_pair(struct compare_side *bs, const json_t *bc, const char *b
 	ret = compare_samples(a, na, b, nb, o, &j);
 	if (ret)
 		goto out;
+	/* exact samples give the run's own medians, or the files disagree */
+	if (json_object_get(j, "base_median") && !strcmp(srca, "exact samples") &&
+	    !strcmp(srcb, "exact samples")) {
+		bool isb = rs_num(j, "base_median") != rs_num(bvd, "median");
+		struct rs_run *r = isb ? bs->run : ns->run;
+
+		if (isb || rs_num(j, "new_median") != rs_num(nvd, "median")) {
+			char stem[512];
+
+			rs_case_stem(isb ? bc : nc, stem, sizeof(stem));
+			rs_problem(r,
+				   "%s/%s.values.csv: the median of %s is %.3f ns, summary.json "
+				   "says %.3f",
+				   r->dir, stem, isb ? bv : nv,
+				   rs_num(j, isb ? "base_median" : "new_median"),
+				   rs_num(isb ? bvd : nvd, "median"));
+			ret = -EINVAL;
+			json_decref(j);
+			goto out;
+		}
+	}
 	/* the medians as the run computed them, from its exact samples */
 	if (json_object_get(j, "base_median") && !isnan(rs_num(bvd, "median")) &&
 	    !isnan(rs_num(nvd, "median"))) {
@@ -630,10 +646,12 @@ static int compare_pair(struct compare_side *bs, const json_t *bc, const char *b
 		json_object_set_new(j, "new_median", json_real(rs_num(nvd, "median")));
 		json_object_set_new(j, "shift_pct", json_real(bm ? 100.0 * hl / bm : 0.0));
 	}
+	/* the least exact of the two */
 	json_object_set_new(j, "source",
-			    json_string(!strcmp(srca, "samples") && !strcmp(srcb, "samples")
-						? "samples"
-						: "histogram"));
+			    json_string(!strcmp(srca, "histogram") || !strcmp(srcb, "histogram")
+						? "histogram"
+					: strcmp(srca, srcb) ? "samples"
+							     : srca));
 	if (json_object_get(j, "base_median") && stored_shift(bs, bc, bv, ns, nv, o, j))
 		json_object_set_new(j, "source", json_string("summary.json"));
 	ret = add_rounds(bs, bc, bv, ns, nc, nv, o, j);
@@ -857,6 +875,25 @@ static void print_text(const json_t *res)
 	json_object_foreach(pooled, why, d)
 		printf("pooled (%lld case%s): %s\n", (long long)json_integer_value(d),
 		       json_integer_value(d) == 1 ? "" : "s", why);
+	json_object_clear(pooled);
+	json_array_foreach(json_object_get(res, "cases"), i, c) {
+		const char *src = rs_str(c, "source");
+		json_t *cnt;
+
+		if (!*src)
+			continue;
+		cnt = json_object_get(pooled, src);
+		json_object_set_new(pooled, src,
+				    json_integer(cnt ? json_integer_value(cnt) + 1 : 1));
+	}
+	json_object_foreach(pooled, why, d)
+		printf("pooled figures (%lld case%s) from %s\n", (long long)json_integer_value(d),
+		       json_integer_value(d) == 1 ? "" : "s",
+		       !strcmp(why, "exact samples") ? "the exact samples (<stem>.values.csv)"
+		       : !strcmp(why, "samples")     ? "the per-sample CSV (to 1 ps)"
+		       : !strcmp(why, "histogram")
+			       ? "histogram midpoints (a run without exact samples; < 0.4 % error)"
+			       : "summary.json (the run's own figures)");
 	json_decref(pooled);
 }
 

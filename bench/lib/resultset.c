@@ -944,6 +944,62 @@ static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, si
 	return 0;
 }
 
+static int load_values_v2(FILE *f, const char *path, struct rs_value_row **rows, size_t *n,
+			  char *err, size_t errlen)
+{
+	static const char *const need[] = {"schema_version", "variant", "round",
+					   "value_ns",	     "count",	NULL};
+	struct csv *c = calloc(1, sizeof(*c));
+	struct rs_value_row *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int idx[5], width, ret;
+
+	if (!c)
+		return -ENOMEM;
+	c->f = f;
+	c->next_line = 1;
+	ret = csv_header(c, path, need, idx, err, errlen);
+	width = c->nfield;
+	while (!ret && (ret = csv_row(c, path, width, idx[0], err, errlen)) > 0) {
+		struct rs_value_row row;
+		unsigned long long round, count;
+
+		ret = 0;
+		copy(row.variant, sizeof(row.variant), c->field[idx[1]]);
+		if (csv_uint(c->field[idx[2]], &round) || !round || round > UINT_MAX ||
+		    csv_num(c->field[idx[3]], &row.value) || csv_uint(c->field[idx[4]], &count) ||
+		    !count) {
+			snprintf(err, errlen,
+				 "%s:%zu: corrupt: expected a round from 1, a value_ns and a count "
+				 "from 1",
+				 path, c->line);
+			ret = -EINVAL;
+			break;
+		}
+		row.round = (unsigned int)round;
+		row.count = count;
+		if (cnt == cap) {
+			struct rs_value_row *nv =
+				realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*nv));
+
+			if (!nv) {
+				ret = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		v[cnt++] = row;
+	}
+	free(c);
+	if (ret) {
+		free(v);
+		return ret;
+	}
+	*rows = v;
+	*n = cnt;
+	return 0;
+}
+
 static int load_samples_v2(FILE *f, const char *path, struct rs_samples *out, char *err,
 			   size_t errlen)
 {
@@ -1064,6 +1120,26 @@ int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *e
 	return ret;
 }
 
+int rs_load_values(const char *path, struct rs_value_row **rows, size_t *n, char *err,
+		   size_t errlen)
+{
+	int version, ret;
+	FILE *f = open_csv(path, &version, err, errlen);
+
+	*rows = NULL;
+	*n = 0;
+	if (!f)
+		return -ENOENT;
+	if (version == 1) { /* the file came with schema version 2 */
+		snprintf(err, errlen, "%s:1: corrupt: not RFC 4180 CSV with a header row", path);
+		ret = -EINVAL;
+	} else {
+		ret = load_values_v2(f, path, rows, n, err, errlen);
+	}
+	fclose(f);
+	return ret;
+}
+
 int rs_load_samples(const char *path, struct rs_samples *out, char *err, size_t errlen)
 {
 	int version, ret;
@@ -1095,7 +1171,7 @@ static int push(double **v, size_t *n, size_t *cap, double x)
 int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, double **v, size_t *n,
 		   const char **source)
 {
-	char stem[512], path[3000], err[600];
+	char stem[512], path[3000], err[3200];
 	struct rs_samples s;
 	struct rs_hist_row *rows;
 	size_t nrows, cap = 0;
@@ -1106,6 +1182,38 @@ int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, doubl
 	*v = NULL;
 	*n = 0;
 	rs_case_stem(c, stem, sizeof(stem));
+	snprintf(path, sizeof(path), "%s/%s.values.csv", r->dir, stem);
+	if (!stat(path, &st)) {
+		struct rs_value_row *vr;
+
+		ret = rs_load_values(path, &vr, &nrows, err, sizeof(err));
+		if (ret == -ENOMEM)
+			return ret;
+		for (size_t i = 0; !ret && i < nrows && total <= RS_MAX_VALUES; i++)
+			if (!strcmp(vr[i].variant, variant))
+				total += vr[i].count < RS_MAX_VALUES ? vr[i].count
+								     : RS_MAX_VALUES + 1;
+		if (!ret && total > RS_MAX_VALUES) {
+			snprintf(err, sizeof(err),
+				 "%s: more than %d samples of %s, too many to read", path,
+				 RS_MAX_VALUES, variant);
+			ret = -EINVAL;
+		}
+		for (size_t i = 0; !ret && i < nrows; i++)
+			for (uint64_t k = 0;
+			     !strcmp(vr[i].variant, variant) && k < vr[i].count && !ret; k++)
+				ret = push(v, n, &cap, vr[i].value);
+		free(vr);
+		if (ret == -ENOMEM)
+			goto nomem;
+		if (!ret) {
+			*source = "exact samples";
+			return 0;
+		}
+		/* an exact file that cannot be read is a problem, not a fallback */
+		rs_problem(r, "%s", err);
+		return -ENOENT;
+	}
 	snprintf(path, sizeof(path), "%s/%s.csv", r->dir, stem);
 	if (!stat(path, &st)) {
 		ret = rs_load_samples(path, &s, err, sizeof(err));

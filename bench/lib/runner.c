@@ -20,6 +20,7 @@
 #include "pmu.h"
 #include "results.h"
 #include "stats.h"
+#include "summary.h"
 #include "suite.h"
 #include "sysfs.h"
 #include "topo.h"
@@ -455,7 +456,8 @@ static double *pool_values(const struct run *r, const struct series *key, const 
 				if (!v)
 					abort();
 			}
-			v[cnt++] = ratio ? se->s[j].value / se->s[j].extra[0] : se->s[j].value;
+			v[cnt++] = ratio ? se->s[j].value / se->s[j].extra[0]
+					 : summary_value(se->s[j].value);
 		}
 	}
 	*n = cnt;
@@ -527,6 +529,41 @@ static int write_samples_csv(const struct run *r, const struct series *key, cons
 	return results_commit(&rf);
 }
 
+/*
+ * The exact valid samples, compactly: per variant and round, each distinct
+ * value (ns, to the picosecond: summary_value()) and how many samples had
+ * it, ascending. Every figure of summary.json but the ratios and entry
+ * latency is computed from exactly these values; instruction-time samples
+ * repeat, so the file stays small.
+ */
+static int write_values_csv(const struct run *r, const struct series *key, const char *stem,
+			    const char *const *variants, size_t nvar)
+{
+	struct results_file rf;
+	int ret = open_case_csv(r, stem, ".values.csv",
+				"variant,round,value_ns,count" RESULTS_CSV_EOL, &rf);
+
+	if (ret)
+		return ret;
+	for (size_t v = 0; v < nvar; v++)
+		for (unsigned int round = 1; round <= r->o->rounds; round++) {
+			size_t n;
+			double *vals = pool_values(r, key, variants[v], round, &n, false);
+
+			stats_sort(vals, n);
+			for (size_t i = 0, k; i < n; i = k) {
+				for (k = i + 1; k < n && vals[k] == vals[i];)
+					k++;
+				fprintf(rf.f, "%d,", RESULTS_SCHEMA_VERSION);
+				results_csv_field(rf.f, variants[v]);
+				fprintf(rf.f, ",%u,%.3f,%zu" RESULTS_CSV_EOL, round, vals[i],
+					k - i);
+			}
+			free(vals);
+		}
+	return results_commit(&rf);
+}
+
 /* Log-linear histogram per variant, kept in picoseconds (error bound: hist.h). */
 static int write_hist_csv(const struct run *r, const struct series *key, const char *stem,
 			  const char *const *variants, size_t nvar)
@@ -564,50 +601,6 @@ static int write_hist_csv(const struct run *r, const struct series *key, const c
 	return results_commit(&rf);
 }
 
-static json_t *distribution(const double *vals, size_t n, uint64_t seed)
-{
-	double *x = malloc(n * sizeof(*x));
-	struct welford w;
-	struct stats_ci ci;
-	json_t *j;
-
-	memcpy(x, vals, n * sizeof(*x));
-	stats_sort(x, n);
-	welford_init(&w);
-	for (size_t i = 0; i < n; i++)
-		welford_add(&w, x[i]);
-	j = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "n", (json_int_t)n, "median",
-		      stats_quantile_sorted(x, n, 0.5), "p90", stats_quantile_sorted(x, n, 0.9),
-		      "p99", stats_quantile_sorted(x, n, 0.99), "p999",
-		      stats_quantile_sorted(x, n, 0.999), "min", x[0], "max", x[n - 1], "mean",
-		      w.mean, "stddev", n > 1 ? welford_stddev(&w) : 0.0);
-	if (!stats_bootstrap_median_ci(x, n, 0.95, 1000, seed, &ci))
-		json_object_set_new(j, "median_ci95", json_pack("[f, f]", ci.lo, ci.hi));
-	free(x);
-	return j;
-}
-
-static json_t *shift(const double *ref, size_t nr, const double *v, size_t nv, double ref_median,
-		     uint64_t seed)
-{
-	struct stats_ci moses, boot;
-	struct stats_mwu mwu;
-	double hl = stats_hodges_lehmann(ref, nr, v, nv);
-	json_t *j = json_pack("{s:f, s:f}", "hl_shift", hl, "percent_of_reference",
-			      ref_median ? 100.0 * hl / ref_median : 0.0);
-
-	if (!stats_hl_moses_ci(ref, nr, v, nv, 0.95, &moses))
-		json_object_set_new(j, "hl_ci95", json_pack("[f, f]", moses.lo, moses.hi));
-	if (!stats_bootstrap_shift_ci(ref, nr, v, nv, 0.95, 1000, seed, &boot))
-		json_object_set_new(j, "median_shift_ci95_bootstrap",
-				    json_pack("[f, f]", boot.lo, boot.hi));
-	if (!stats_mann_whitney(ref, nr, v, nv, &mwu))
-		json_object_set_new(
-			j, "mann_whitney",
-			json_pack("{s:f, s:f, s:f}", "u", mwu.u, "z", mwu.z, "p", mwu.p));
-	return j;
-}
-
 /*
  * Each round's median of one variant of a case, round 1 first, NaN for a
  * round without a valid sample (or an infinite ratio): what the round-level
@@ -641,43 +634,6 @@ static json_t *round_medians_json(const struct run *r, const double *m)
 }
 
 /*
- * The shift at the level of rounds: each round's median of the variant
- * (@m) minus the same round's median of the reference (@ref_m), paired
- * because both ran minutes apart in the same round, and the Wilcoxon
- * signed-rank interval over those differences. Drift between rounds cancels
- * in the pairs, and so does any correlation of samples within a round,
- * which the pooled tests above assume away: on a drifting machine this is
- * the figure to trust.
- */
-static json_t *round_shift(const struct run *r, const double *ref_m, const double *m,
-			   double ref_median)
-{
-	double d[STATS_SIGNED_RANK_MAX];
-	size_t nd = 0;
-	struct stats_signed_rank sr;
-	json_t *j;
-
-	for (unsigned int i = 0; i < r->o->rounds && nd < ARRAY_SIZE(d); i++)
-		if (!isnan(ref_m[i]) && !isnan(m[i]))
-			d[nd++] = m[i] - ref_m[i];
-	j = json_pack("{s:I}", "n", (json_int_t)nd);
-	if (!nd || stats_signed_rank(d, nd, 0.95, &sr)) {
-		json_object_set_new(
-			j, "why",
-			json_string("a 95 % signed-rank interval needs 6 or more rounds "
-				    "with both variants"));
-		return j;
-	}
-	json_object_set_new(j, "median_diff", json_real(sr.estimate));
-	json_object_set_new(j, "percent_of_reference",
-			    json_real(ref_median ? 100.0 * sr.estimate / ref_median : 0.0));
-	json_object_set_new(j, "ci", json_pack("[f, f]", sr.ci.lo, sr.ci.hi));
-	json_object_set_new(j, "coverage", json_real(sr.ci.level));
-	json_object_set_new(j, "p", json_real(sr.p));
-	return j;
-}
-
-/*
  * Cases with a paired control: the distribution of value / control, and its
  * shift against the reference's, which cancel drift common to both.
  */
@@ -688,7 +644,7 @@ static void add_ratio(const struct run *r, const struct series *key, const char 
 	double *v = pool_values(r, key, variant, 0, &n, true);
 	double *rv = pool_values(r, key, ref, 0, &nref, true);
 	double *m = round_medians(r, key, variant, true);
-	json_t *rd = distribution(v, n, r->o->seed);
+	json_t *rd = summary_distribution(v, n, r->o->seed);
 
 	json_object_set_new(rd, "round_medians", round_medians_json(r, m));
 	json_object_set_new(dist, "ratio_to_control", rd);
@@ -700,9 +656,10 @@ static void add_ratio(const struct run *r, const struct series *key, const char 
 		if (c) {
 			double med = stats_median(tmp, nref);
 			double *ref_m = round_medians(r, key, ref, true);
-			json_t *sh = shift(rv, nref, v, n, med, r->o->seed);
+			json_t *sh = summary_shift(rv, nref, v, n, med, r->o->seed);
 
-			json_object_set_new(sh, "rounds", round_shift(r, ref_m, m, med));
+			json_object_set_new(sh, "rounds",
+					    summary_round_shift(ref_m, m, r->o->rounds, med));
 			json_object_set_new(c, "ratio", sh);
 			free(ref_m);
 		}
@@ -774,7 +731,7 @@ static json_t *entry_summary(const struct run *r, const struct series *key, cons
 			v[n++] = se->s[k].extra[col] * 1e6;
 		}
 	}
-	j = n ? distribution(v, n, r->o->seed)
+	j = n ? summary_distribution(v, n, r->o->seed)
 	      : json_pack("{s:i, s:n, s:s}", "n", 0, "median", "why",
 			  "no valid cycle measured its entry");
 	free(v);
@@ -839,7 +796,8 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 			json_decref(pts);
 			continue;
 		}
-		d = n ? distribution(vals, n, r->o->seed) : no_data(r, key, variants[v], total);
+		d = n ? summary_distribution(vals, n, r->o->seed)
+		      : no_data(r, key, variants[v], total);
 		if (n && key->c->cycle) {
 			json_t *e = entry_summary(r, key, variants[v]);
 
@@ -859,9 +817,11 @@ static json_t *case_summary(const struct run *r, const struct series *key,
 			json_decref(pts);
 		json_object_set_new(vj, variants[v], d);
 		if (refv && nref && n && strcmp(variants[v], ref)) {
-			json_t *sh = shift(refv, nref, vals, n, ref_median, r->o->seed);
+			json_t *sh = summary_shift(refv, nref, vals, n, ref_median, r->o->seed);
 
-			json_object_set_new(sh, "rounds", round_shift(r, ref_m, m, ref_median));
+			json_object_set_new(
+				sh, "rounds",
+				summary_round_shift(ref_m, m, r->o->rounds, ref_median));
 			json_object_set_new(cmp, variants[v], sh);
 		}
 		if (key->c->control && n)
@@ -896,6 +856,7 @@ static int write_outputs(struct run *r, const char *const *variants, size_t nvar
 				  sizeof(stem));
 		if (r->o->keep_samples || key->c->cycle)
 			err |= write_samples_csv(r, key, stem);
+		err |= write_values_csv(r, key, stem, variants, nvar);
 		err |= write_hist_csv(r, key, stem, variants, nvar);
 		json_array_append_new(cases, case_summary(r, key, variants, nvar));
 	}
