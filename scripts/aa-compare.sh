@@ -10,7 +10,9 @@
 # so other work gets turns between boots. Runs already present are kept
 # (the script resumes); `--table` only redraws the README from them.
 # Runs and README: results/qemu-q35-tcg-host/<stamp>-aa-compare/.
+# A case is counted once per pair and variant; the rate is flagged / judged.
 # usage: scripts/aa-compare.sh [--table] DIR|new [PAIRS]   (default 20 pairs)
+#   --table: only the README, from the runs DIR holds (PAIRS: half of them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 table_only=0
@@ -41,3 +43,51 @@ if [ $table_only = 0 ]; then
 		mv "$tmp/$plat/r$i" "$dir/"
 	done
 fi
+
+# ---- the table: every pair compared as a gate would --------------------------
+mapfile -t have < <(find "$dir" -mindepth 2 -maxdepth 2 -name summary.json -printf '%h\n' | sort)
+half=$((${#have[@]} / 2))
+[ "$half" -ge 1 ] || { echo "aa-compare.sh: fewer than 2 runs in $dir" >&2; exit 1; }
+rows="" flagged_rows="" judged=0 flagged=0 other=0 failed_pairs=0 npairs=0
+pair() { # kind base new
+	local out rc
+	out=$("$bin" compare --json "$2" "$3" 2>"$dir/.err") && rc=0 || rc=$?
+	[ $rc -le 1 ] || { echo "aa-compare.sh: compare $2 $3: exit $rc: $(cat "$dir/.err")" >&2; exit 1; }
+	local j f o
+	j=$(jq '[.cases[] | select(.verdict == "regressed" or .verdict == "improved" or .verdict == "unchanged")] | length' <<<"$out")
+	f=$(jq '[.cases[] | select(.verdict == "regressed" or .verdict == "improved")] | length' <<<"$out")
+	o=$(jq '[.cases[] | select(.verdict != "regressed" and .verdict != "improved" and .verdict != "unchanged")] | length' <<<"$out")
+	judged=$((judged + j)) flagged=$((flagged + f)) other=$((other + o)) npairs=$((npairs + 1))
+	[ $rc = 0 ] || failed_pairs=$((failed_pairs + 1))
+	rows+="| $1 | $(basename "$2") | $(basename "$3") | $rc | $j | $f | $o |"$'\n'
+	flagged_rows+=$(jq -r --arg a "$(basename "$2")" --arg b "$(basename "$3")" '.cases[]
+		| select(.verdict != "unchanged")
+		| "| \($a) \($b) | \(.suite).\(.case) \(.point) | \(.base_variant) | \(.verdict) | \(.basis // "-") | \((.rounds.shift_pct // .shift_pct // null) | if . == null then "-" else (. * 100 | round / 100 | tostring) end) | \((.rounds.p // .p // null) | if . == null then "-" else tostring end) |"' <<<"$out")
+	[ -z "$flagged_rows" ] || flagged_rows+=$'\n'
+}
+for ((i = 0; i + 1 < 2 * half; i += 2)); do pair adjacent "${have[i]}" "${have[i + 1]}"; done
+for ((i = 0; i < half; i++)); do pair distant "${have[i]}" "${have[i + half]}"; done
+rm -f "$dir/.err"
+rate=$(awk -v f=$flagged -v j=$judged 'BEGIN { printf "%.1f", j ? 100 * f / j : 0 }')
+r1=${have[0]}
+{
+	echo "# A/A false alarms of \`compare\`, run against run, under the host clock"
+	echo
+	echo "**$flagged of $judged judged cases flagged regressed or improved ($rate %), over $npairs A/A pairs of separate boots; $failed_pairs of $npairs gate runs exited non-zero.** Target: at most 5 % of cases."
+	echo
+	echo "Commands: \`scripts/aa-compare.sh new 20\` (the runs, one boot each, then this README; \`--table $dir\` redraws it), harness $(jq -r .harness_revision "$r1/run.json"), kernel $(jq -r .kernel_key "$r1/vm.json")."
+	echo "Each run \`r<i>/\` is one boot: \`vfio-pm-bench vm ${vm_args[*]} -- ${run_args[*]}\`, 8 rounds over no-get and upstream (the host clock's default), reference no-get; in the guest: \`$(jq -r .command "$r1/run.json")\`."
+	echo "Each pair is compared as a CI gate would, \`vfio-pm-bench compare --json BASE NEW\` (defaults: threshold 2 %, alpha 0.01): every case of BASE for every variant, judged on the rounds (Hodges-Lehmann, Moses interval and Mann-Whitney on the two runs' 8 round medians; pooled samples of a drifting clock give no verdict)."
+	echo "Pairs: adjacent (r01 r02, r03 r04, ...: consecutive boots, minutes apart) and distant (r01 against r$(printf %02d $((half + 1))), ...: $half boots apart)."
+	echo
+	echo "| pair | base | new | exit | judged | flagged | not judged / other |"
+	echo "|---|---|---|---|---|---|---|"
+	printf '%s' "$rows"
+	echo
+	echo "Cases with a verdict other than unchanged (shift in % of BASE's median, p of the basis):"
+	echo
+	echo "| pair | case | variant | verdict | basis | shift % | p |"
+	echo "|---|---|---|---|---|---|---|"
+	printf '%s' "$flagged_rows"
+} >"$dir/README.md.tmp" && mv "$dir/README.md.tmp" "$dir/README.md"
+sed -n 1,3p "$dir/README.md"
