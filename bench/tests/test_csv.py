@@ -28,7 +28,8 @@ SAMPLES = ["schema_version", "variant", "round", "seq", "value_ns", "valid", "st
 HIST = ["schema_version", "variant", "lo_ns", "hi_ns", "count"]
 VALUES = ["schema_version", "variant", "round", "value_ns", "count"]
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURE = os.path.join(HERE, "fixtures/runs/qemu-q35-tcg-icount/20261125T014317Z-vm")
+FIXTURES = [os.path.join(HERE, "fixtures/runs/qemu-q35-tcg-icount/20261125T014317Z-vm"),
+            os.path.join(HERE, "fixtures/runs/qemu-q35-tcg-icount-exact/20261205T102529Z-vm")]
 
 problems = []
 
@@ -107,7 +108,8 @@ def main():
                      "null.getppid.csv", "null.getppid.hist.csv", "null.getppid.values.csv"]:
             if need not in names:
                 problems.append(f"{need}: not written by the run")
-        files += sorted(glob.glob(os.path.join(FIXTURE, "*.csv")))
+        for fx in FIXTURES:
+            files += sorted(glob.glob(os.path.join(fx, "*.csv")))
         total = 0
         for f in files:
             total += check_file(f)
