@@ -3,8 +3,8 @@
 # (issue 18): 2*PAIRS host-clock runs of the same code, kernel, variants and
 # job, each in its own boot (as a CI would compare today's run with an
 # earlier one), then compare on pairs of them exactly as a gate would:
-#   adjacent pairs  r01 r02, r03 r04, ...       (consecutive boots)
-#   distant pairs   r01 r(PAIRS+1), r02 ...     (PAIRS boots apart)
+#   next pairs      r01 r02, r02 r03, ...       (each against the boot before)
+#   distant pairs   r01 r(R/2+1), r02 ...       (half the runs apart)
 # Every case and variant a compare judges counts; "regressed" or "improved"
 # on an A/A pair is a false alarm. Each boot takes the heavy lock on its own,
 # so other work gets turns between boots. Runs already present are kept
@@ -12,7 +12,7 @@
 # Runs and README: results/qemu-q35-tcg-host/<stamp>-aa-compare/.
 # A case is counted once per pair and variant; the rate is flagged / judged.
 # usage: scripts/aa-compare.sh [--table] DIR|new [PAIRS]   (default 20 pairs)
-#   --table: only the README, from the runs DIR holds (PAIRS: half of them)
+#   --table: only the README, from the runs DIR holds
 set -euo pipefail
 cd "$(dirname "$0")/.."
 table_only=0
@@ -22,7 +22,7 @@ dir=${1:-new} pairs=${2:-20}
 case "$pairs" in '' | *[!0-9]*) echo "usage: scripts/aa-compare.sh [--table] DIR|new [PAIRS]" >&2; exit 2 ;; esac
 [ "$dir" = new ] && dir=results/$plat/$(date -u +%Y%m%dT%H%M%SZ)-aa-compare
 mkdir -p "$dir"
-bin=build/vfio-pm-bench
+bin=${VPB_BIN:-build/vfio-pm-bench}
 lock=${VPB_HEAVY_LOCK:-/tmp/vpb-heavy.lock}
 # The job: the ioctl suite's two wrapper cases and its control, and the
 # contention suite at 1 and 2 threads, on upstream and no-get, 8 rounds (the
@@ -46,45 +46,66 @@ fi
 
 # ---- the table: every pair compared as a gate would --------------------------
 mapfile -t have < <(find "$dir" -mindepth 2 -maxdepth 2 -name summary.json -printf '%h\n' | sort)
-half=$((${#have[@]} / 2))
+nrun=${#have[@]} half=$((${#have[@]} / 2))
 [ "$half" -ge 1 ] || { echo "aa-compare.sh: fewer than 2 runs in $dir" >&2; exit 1; }
-rows="" flagged_rows="" judged=0 flagged=0 other=0 failed_pairs=0 npairs=0
+rows="" flagged_rows=""
+declare -A judged flagged base other failed npairs
 pair() { # kind base new
-	local out rc
+	local out rc j f b o k
 	out=$("$bin" compare --json "$2" "$3" 2>"$dir/.err") && rc=0 || rc=$?
 	[ $rc -le 1 ] || { echo "aa-compare.sh: compare $2 $3: exit $rc: $(cat "$dir/.err")" >&2; exit 1; }
-	local j f o
 	j=$(jq '[.cases[] | select(.verdict == "regressed" or .verdict == "improved" or .verdict == "unchanged")] | length' <<<"$out")
 	f=$(jq '[.cases[] | select(.verdict == "regressed" or .verdict == "improved")] | length' <<<"$out")
-	o=$(jq '[.cases[] | select(.verdict != "regressed" and .verdict != "improved" and .verdict != "unchanged")] | length' <<<"$out")
-	judged=$((judged + j)) flagged=$((flagged + f)) other=$((other + o)) npairs=$((npairs + 1))
-	[ $rc = 0 ] || failed_pairs=$((failed_pairs + 1))
-	rows+="| $1 | $(basename "$2") | $(basename "$3") | $rc | $j | $f | $o |"$'\n'
+	b=$(jq '[.cases[] | select(.verdict == "baseline")] | length' <<<"$out")
+	o=$(jq '[.cases[] | select(.verdict != "regressed" and .verdict != "improved" and .verdict != "unchanged" and .verdict != "baseline")] | length' <<<"$out")
+	for k in "$1" all; do
+		judged[$k]=$((${judged[$k]:-0} + j)) flagged[$k]=$((${flagged[$k]:-0} + f))
+		other[$k]=$((${other[$k]:-0} + o)) npairs[$k]=$((${npairs[$k]:-0} + 1))
+		base[$k]=$((${base[$k]:-0} + b))
+		failed[$k]=$((${failed[$k]:-0} + (rc != 0)))
+	done
+	rows+="| $1 | $(basename "$2") | $(basename "$3") | $rc | $j | $f | $b | $o |"$'\n'
 	flagged_rows+=$(jq -r --arg a "$(basename "$2")" --arg b "$(basename "$3")" '.cases[]
-		| select(.verdict != "unchanged")
+		| select(.verdict != "unchanged" and .verdict != "baseline")
 		| "| \($a) \($b) | \(.suite).\(.case) \(.point) | \(.base_variant) | \(.verdict) | \(.basis // "-") | \((.rounds.shift_pct // .shift_pct // null) | if . == null then "-" else (. * 100 | round / 100 | tostring) end) | \((.rounds.p // .p // null) | if . == null then "-" else tostring end) |"' <<<"$out")
 	[ -z "$flagged_rows" ] || flagged_rows+=$'\n'
 }
-for ((i = 0; i + 1 < 2 * half; i += 2)); do pair adjacent "${have[i]}" "${have[i + 1]}"; done
+# next: each run against the boot before it (what a CI comparing every run
+# with the last one does); the odd ones of them (r01 r02, r03 r04, ...) share
+# no run and are also counted apart. distant: r(i) against r(i + R/2).
+for ((i = 0; i + 1 < nrun; i++)); do
+	pair "next$([ $((i % 2)) = 0 ] && echo " (disjoint)")" "${have[i]}" "${have[i + 1]}"
+done
 for ((i = 0; i < half; i++)); do pair distant "${have[i]}" "${have[i + half]}"; done
 rm -f "$dir/.err"
-rate=$(awk -v f=$flagged -v j=$judged 'BEGIN { printf "%.1f", j ? 100 * f / j : 0 }')
+rate() { awk -v f="${flagged[$1]:-0}" -v j="${judged[$1]:-0}" 'BEGIN { printf "%.1f", j ? 100 * f / j : 0 }'; }
+line() { # kind label
+	echo "| $2 | ${npairs[$1]:-0} | ${failed[$1]:-0} | ${judged[$1]:-0} | ${flagged[$1]:-0} | $(rate "$1") % | ${base[$1]:-0} | ${other[$1]:-0} |"
+}
 r1=${have[0]}
 {
 	echo "# A/A false alarms of \`compare\`, run against run, under the host clock"
 	echo
-	echo "**$flagged of $judged judged cases flagged regressed or improved ($rate %), over $npairs A/A pairs of separate boots; $failed_pairs of $npairs gate runs exited non-zero.** Target: at most 5 % of cases."
+	echo "**${flagged[all]} of ${judged[all]} judged cases flagged regressed or improved ($(rate all) %) over ${npairs[all]} A/A pairs of $nrun runs, each run its own boot; ${failed[all]} of ${npairs[all]} gate runs exited non-zero.** Target: at most 5 % of cases."
 	echo
-	echo "Commands: \`scripts/aa-compare.sh new 20\` (the runs, one boot each, then this README; \`--table $dir\` redraws it), harness $(jq -r .harness_revision "$r1/run.json"), kernel $(jq -r .kernel_key "$r1/vm.json")."
+	echo "| kind | pairs | exit non-zero | judged cases | flagged | rate | baseline | not judged / other |"
+	echo "|---|---|---|---|---|---|---|---|"
+	line "next (disjoint)" "r01 r02, r03 r04, ... (no run shared)"
+	line next "r02 r03, r04 r05, ... (the others of a chain)"
+	line distant "distant: r(i) r(i+$half)"
+	line all "all"
+	echo
+	echo "Commands: \`scripts/aa-compare.sh new PAIRS\` (the runs, one boot each, then this README; \`scripts/aa-compare.sh --table $dir\` redraws it from the runs present), harness $(jq -r .harness_revision "$r1/run.json"), kernel $(jq -r .kernel_key "$r1/vm.json")."
 	echo "Each run \`r<i>/\` is one boot: \`vfio-pm-bench vm ${vm_args[*]} -- ${run_args[*]}\`, 8 rounds over no-get and upstream (the host clock's default), reference no-get; in the guest: \`$(jq -r .command "$r1/run.json")\`."
-	echo "Each pair is compared as a CI gate would, \`vfio-pm-bench compare --json BASE NEW\` (defaults: threshold 2 %, alpha 0.01): every case of BASE for every variant, judged on the rounds (Hodges-Lehmann, Moses interval and Mann-Whitney on the two runs' 8 round medians; pooled samples of a drifting clock give no verdict)."
-	echo "Pairs: adjacent (r01 r02, r03 r04, ...: consecutive boots, minutes apart) and distant (r01 against r$(printf %02d $((half + 1))), ...: $half boots apart)."
+	echo "Each pair is compared as a CI gate would, \`vfio-pm-bench compare --json BASE NEW\` (defaults: threshold 2 %, alpha 0.01): every case of BASE for every variant (a case and variant is one judged case), judged on the rounds: Hodges-Lehmann, Moses interval and Mann-Whitney on the two runs' 8 per-round shifts against their run's reference (\`vs ref\`); the reference itself (no-get) is the runs' baseline, no verdict (pooled samples of a drifting clock give none either)."
+	echo "Pairs: next, each run against the boot before it (a CI comparing every run with the last one); the disjoint ones among them share no run and are independent of each other, the chain's others are not. Distant: r(i) against r(i+$half), $half boots apart."
+	[ ! -f "$dir/NOTES.md" ] || { echo; cat "$dir/NOTES.md"; }
 	echo
-	echo "| pair | base | new | exit | judged | flagged | not judged / other |"
-	echo "|---|---|---|---|---|---|---|"
+	echo "| pair | base | new | exit | judged | flagged | baseline | not judged / other |"
+	echo "|---|---|---|---|---|---|---|---|"
 	printf '%s' "$rows"
 	echo
-	echo "Cases with a verdict other than unchanged (shift in % of BASE's median, p of the basis):"
+	echo "Cases with a verdict other than unchanged and baseline (shift in % of BASE's median, p of the basis):"
 	echo
 	echo "| pair | case | variant | verdict | basis | shift % | p |"
 	echo "|---|---|---|---|---|---|---|"

@@ -46,7 +46,13 @@ static void compare_usage(FILE *f)
 		"           to reach alpha: 8 at 0.01; with one of the two the run's reference,\n"
 		"           the figure summary.json stores). Two runs: Hodges-Lehmann, Moses\n"
 		"           interval and Mann-Whitney on the two sets of round medians (%d or\n"
-		"           more a side).\n"
+		"           more a side); on a drifting clock (host), where every round of a\n"
+		"           boot moves with the boot's level, on each round's shift against\n"
+		"           its run's reference instead (variant - reference, same round;\n"
+		"           'vs ref'), the threshold taken of BASE's median. The reference\n"
+		"           itself then has nothing to be judged against: of whole runs it\n"
+		"           is their 'baseline' (no verdict, no failure), named alone it is\n"
+		"           'not judged'.\n"
 		"  pooled   every sample of every round (Hodges-Lehmann, Moses interval,\n"
 		"           Mann-Whitney). Two variants of one run, one of them its reference:\n"
 		"           the shift, interval and p summary.json stores (computed by the run\n"
@@ -70,7 +76,7 @@ static void compare_usage(FILE *f)
 		"  --json                print the comparison as JSON\n"
 		"  --cross-platform      allow runs of different platforms; prints what differs\n"
 		"  --allow-insufficient  'insufficient data' and 'not judged' do not fail\n\n"
-		"Exit: 0 no case regressed or missing, and every case judged (or\n"
+		"Exit: 0 no case regressed or missing, and every case judged or baseline (or\n"
 		"--allow-insufficient); 1 a case regressed or missing, or not judged; 2 usage,\n"
 		"or a run that cannot be read: a missing, corrupt or wrongly typed file, an\n"
 		"unknown schema_version, samples that disagree with summary.json.\n",
@@ -214,8 +220,8 @@ static int rounds_paired(double *x, double *y, size_t n, const struct compare_op
  * often than alpha <= 0.05 for 2 to 40 a side. Below 6 a side its p cannot
  * reach 0.01 (5 and 5: at best 0.012).
  */
-static int rounds_unpaired(double *x, size_t nx, double *y, size_t ny, const struct compare_opts *o,
-			   json_t *j)
+static int rounds_unpaired(double *x, size_t nx, double *y, size_t ny, double bm,
+			   const struct compare_opts *o, json_t *j)
 {
 	double nn = (double)nx * ny;
 	double pmin = erfc((nn / 2 - 0.5) / sqrt(nn * (nx + ny + 1) / 12) / M_SQRT2);
@@ -247,7 +253,7 @@ static int rounds_unpaired(double *x, size_t nx, double *y, size_t ny, const str
 		return ret;
 	if (!sh.has_ci || !sh.has_p)
 		return -EINVAL;
-	set_rounds(j, stats_median(x, nx), sh.hl, &sh.ci, sh.mwu.p, o);
+	set_rounds(j, isnan(bm) ? stats_median(x, nx) : bm, sh.hl, &sh.ci, sh.mwu.p, o);
 	return 0;
 }
 
@@ -272,7 +278,7 @@ int compare_rounds(const double *a, size_t na, const double *b, size_t nb, bool 
 		if (!isnan(vb))
 			y[ny++] = vb;
 	}
-	ret = paired ? rounds_paired(x, y, nx, o, j) : rounds_unpaired(x, nx, y, ny, o, j);
+	ret = paired ? rounds_paired(x, y, nx, o, j) : rounds_unpaired(x, nx, y, ny, NAN, o, j);
 	if (!ret) {
 		*out = j;
 		j = NULL;
@@ -416,6 +422,110 @@ static json_t *stored_rounds(const struct compare_side *bs, const json_t *bc, co
 	return j;
 }
 
+/* The clock of a run drifts between rounds unless it is instruction time. */
+static bool drifts(const struct rs_run *r)
+{
+	return strcmp(r->clock_label, "icount") != 0;
+}
+
+/* The reference variant of a case (summary.json), else of its run. */
+static const char *reference_of(const struct rs_run *r, const json_t *c)
+{
+	return *rs_str(c, "reference") ? rs_str(c, "reference") : r->reference;
+}
+
+/*
+ * Each round's median of @v minus the same round's median of the run's
+ * reference, into @d (NaN-free), and @v's median (summary.json) into @med.
+ * Return: 0; -ENOENT (no round medians of one of them); -ENOMEM.
+ */
+static int round_shifts(const json_t *c, const char *v, const char *ref, double **d, size_t *nd)
+{
+	double *mv, *mr;
+	size_t nv, nr;
+	int ret = read_round_medians(c, v, &mv, &nv);
+
+	if (!ret)
+		ret = read_round_medians(c, ref, &mr, &nr);
+	else
+		mr = NULL;
+	*nd = 0;
+	*d = ret ? NULL : malloc((nv + 1) * sizeof(**d));
+	if (!ret && !*d)
+		ret = -ENOMEM;
+	for (size_t i = 0; !ret && i < nv && i < nr; i++)
+		if (!isnan(mv[i]) && !isnan(mr[i]))
+			(*d)[(*nd)++] = mv[i] - mr[i];
+	free(mv);
+	free(mr);
+	return ret;
+}
+
+/*
+ * Two runs on a drifting clock. Each boot of QEMU's host clock runs at its
+ * own level, every round and variant of it alike: between boots of the
+ * same code the round medians move by 5 to 9 % on the ioctl cases and far
+ * more under contention (results/qemu-q35-tcg-host/<stamp>-aa-compare), and a
+ * rank sum on two runs' round medians takes that for a shift in about one
+ * case of five. What a boot's level cancels from is a variant's shift
+ * against the reference measured in the same round of the same run: so
+ * each side's per-round shifts (variant - its run's reference) are
+ * compared (Hodges-Lehmann, Moses interval, Mann-Whitney, 6 or more rounds
+ * a side), the threshold taken of BASE's median of the variant. The
+ * reference itself has nothing in its run to be judged against: @r then
+ * says so, with "reference": true.
+ */
+static int rounds_vs_reference(const struct compare_side *bs, const json_t *bc, const char *bv,
+			       const struct compare_side *ns, const json_t *nc, const char *nv,
+			       const struct compare_opts *o, json_t **r)
+{
+	const char *bref = reference_of(bs->run, bc), *nref = reference_of(ns->run, nc);
+	double *da = NULL, *db = NULL, bm;
+	size_t na = 0, nb = 0;
+	char why[400];
+	int ret;
+
+	*r = NULL;
+	if (!strcmp(bv, bref) && !strcmp(nv, nref)) {
+		snprintf(
+			why, sizeof(why),
+			"%s is the runs' reference: on the %s clock its level moves with the boot, "
+			"and nothing in the runs judges it (the other variants are judged against "
+			"it)",
+			bv, drifts(bs->run) ? bs->run->clock_label : ns->run->clock_label);
+		*r = json_pack("{s:s, s:b}", "why", why, "reference", 1);
+		return *r ? 0 : -ENOMEM;
+	}
+	ret = round_shifts(bc, bv, bref, &da, &na);
+	if (!ret)
+		ret = round_shifts(nc, nv, nref, &db, &nb);
+	if (ret == -ENOENT) {
+		snprintf(why, sizeof(why),
+			 "no round medians of the reference (%s in BASE, %s in NEW) to judge %s "
+			 "against; on a drifting clock two runs' own levels do not judge",
+			 bref, nref, bv);
+		*r = json_pack("{s:s}", "why", why);
+		ret = *r ? 0 : -ENOMEM;
+		goto out;
+	}
+	if (ret)
+		goto out;
+	*r = json_object();
+	if (!*r) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	bm = rs_num(json_object_get(json_object_get(bc, "variants"), bv), "median");
+	ret = rounds_unpaired(da, na, db, nb, bm, o, *r);
+	json_object_set_new(*r, "test",
+			    json_string("rank sum on round shifts against the reference"));
+	json_object_set_new(*r, "reference", json_pack("[s, s]", bref, nref));
+out:
+	free(da);
+	free(db);
+	return ret;
+}
+
 static int add_rounds(const struct compare_side *bs, const json_t *bc, const char *bv,
 		      const struct compare_side *ns, const json_t *nc, const char *nv,
 		      const struct compare_opts *o, json_t *j)
@@ -442,6 +552,10 @@ static int add_rounds(const struct compare_side *bs, const json_t *bc, const cha
 			 "%s has no round medians (a run from before summary.json stored them)",
 			 ra ? bs->run->id : ns->run->id);
 		r = json_pack("{s:s}", "why", why);
+	} else if (!paired && (drifts(bs->run) || drifts(ns->run))) {
+		ret = rounds_vs_reference(bs, bc, bv, ns, nc, nv, o, &r);
+		if (ret)
+			goto out;
 	} else {
 		ret = compare_rounds(ma, na, mb, nb, paired, o, &r);
 		if (ret)
@@ -451,6 +565,14 @@ static int add_rounds(const struct compare_side *bs, const json_t *bc, const cha
 	if (judged && paired)
 		snprintf(why, sizeof(why), "%lld paired rounds of one run",
 			 (long long)json_integer_value(json_object_get(r, "n")));
+	else if (judged && json_is_array(json_object_get(r, "reference")))
+		snprintf(why, sizeof(why),
+			 "%lld and %lld rounds of two runs, each round's shift against its run's "
+			 "reference (%s, %s)",
+			 (long long)json_integer_value(json_object_get(r, "base_n")),
+			 (long long)json_integer_value(json_object_get(r, "new_n")),
+			 json_string_value(json_array_get(json_object_get(r, "reference"), 0)),
+			 json_string_value(json_array_get(json_object_get(r, "reference"), 1)));
 	else if (judged)
 		snprintf(why, sizeof(why), "%lld and %lld rounds of two runs",
 			 (long long)json_integer_value(json_object_get(r, "base_n")),
@@ -483,12 +605,6 @@ static long long total_of(const json_t *vd)
 	json_t *x = json_object_get(vd, "total");
 
 	return json_is_integer(x) ? (long long)json_integer_value(x) : valid_of(vd);
-}
-
-/* The clock of a run drifts between rounds unless it is instruction time. */
-static bool drifts(const struct rs_run *r)
-{
-	return strcmp(r->clock_label, "icount") != 0;
 }
 
 /*
@@ -659,9 +775,14 @@ static int compare_pair(struct compare_side *bs, const json_t *bc, const char *b
 		json_decref(j);
 		goto out;
 	}
-	if (!strcmp(rs_str(j, "basis"), "pooled samples") &&
-	    strcmp(rs_str(j, "verdict"), "insufficient data") &&
-	    (drifts(bs->run) || drifts(ns->run))) {
+	if (json_is_true(json_object_get(json_object_get(j, "rounds"), "reference"))) {
+		/* whole runs: the baseline the others were judged against; asked for: no verdict */
+		snprintf(why, sizeof(why), "%s: %s", label,
+			 rs_str(json_object_get(j, "rounds"), "why"));
+		no_judgement(j, bs->variant ? "not judged" : "baseline", why);
+	} else if (!strcmp(rs_str(j, "basis"), "pooled samples") &&
+		   strcmp(rs_str(j, "verdict"), "insufficient data") &&
+		   (drifts(bs->run) || drifts(ns->run))) {
 		const char *clk = drifts(bs->run) ? bs->run->clock_label : ns->run->clock_label;
 
 		snprintf(why, sizeof(why),
@@ -707,9 +828,9 @@ int compare_runs(const struct compare_side *base, const struct compare_side *new
 {
 	struct compare_side bs = *base, ns = *new;
 	json_t *cases = json_array(), *diffs = json_array();
-	json_t *counts =
-		json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "regressed", 0, "improved", 0,
-			  "unchanged", 0, "missing", 0, "insufficient data", 0, "not judged", 0);
+	json_t *counts = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "regressed", 0,
+				   "improved", 0, "unchanged", 0, "missing", 0, "insufficient data",
+				   0, "not judged", 0, "baseline", 0);
 	json_t *bc;
 	size_t i;
 	int ret = 0;
@@ -798,6 +919,8 @@ static void print_text(const json_t *res)
 	       "               new - base median, exact CI and p\n"
 	       "  rounds N/M   two runs' round medians, N and M: Hodges-Lehmann, Moses CI,\n"
 	       "               Mann-Whitney p\n"
+	       "  vs ref N/M   two runs of a drifting clock: the same on each round's shift\n"
+	       "               against its run's reference (a boot's level cancels)\n"
 	       "  pooled       every sample of every round, as N/M (assumes independent samples)\n"
 	       "n: samples; threshold %.2f %% of the base median, alpha %g\n\n",
 	       rs_num(res, "threshold_pct"), rs_num(res, "alpha"));
@@ -830,12 +953,17 @@ static void print_text(const json_t *res)
 					 (long long)json_integer_value(json_object_get(r, "n")));
 			else
 				snprintf(
-					basis, sizeof(basis), "rounds %lld/%lld",
+					basis, sizeof(basis), "%s %lld/%lld",
+					json_is_array(json_object_get(r, "reference")) ? "vs ref"
+										       : "rounds",
 					(long long)json_integer_value(json_object_get(r, "base_n")),
 					(long long)json_integer_value(json_object_get(r, "new_n")));
 			if (strcmp(rs_str(c, "verdict"), rs_str(c, "pooled_verdict")))
 				snprintf(verdict, sizeof(verdict), "%s (pooled: %s)",
 					 rs_str(c, "verdict"), rs_str(c, "pooled_verdict"));
+		} else if (!strcmp(rs_str(c, "verdict"), "baseline")) {
+			fig = NULL; /* no figure of its own is judged */
+			snprintf(basis, sizeof(basis), "-");
 		} else if (json_object_get(c, "basis")) {
 			why = *rs_str(c, "basis_why") ? rs_str(c, "basis_why") : "not stated";
 			cnt = json_object_get(pooled, why);
@@ -869,6 +997,10 @@ static void print_text(const json_t *res)
 	       (long long)json_integer_value(json_object_get(c, "missing")),
 	       (long long)json_integer_value(json_object_get(c, "insufficient data")),
 	       (long long)json_integer_value(json_object_get(c, "not judged")));
+	if (json_integer_value(json_object_get(c, "baseline")))
+		printf("%lld baseline: the runs' reference, which the other variants were judged "
+		       "against\n",
+		       (long long)json_integer_value(json_object_get(c, "baseline")));
 	json_array_foreach(json_object_get(res, "cases"), i, c)
 		if (*rs_str(c, "why"))
 			printf("%s: %s\n", rs_str(c, "verdict"), rs_str(c, "why"));
