@@ -22,7 +22,8 @@ dir=${1:-new} pairs=${2:-20}
 case "$pairs" in '' | *[!0-9]*) echo "usage: scripts/aa-compare.sh [--table] DIR|new [PAIRS]" >&2; exit 2 ;; esac
 [ "$dir" = new ] && dir=results/$plat/$(date -u +%Y%m%dT%H%M%SZ)-aa-compare
 mkdir -p "$dir"
-bin=${VPB_BIN:-build/vfio-pm-bench}
+# VPB_BIN: another build's compare for the table; VPB_README: its file name
+bin=${VPB_BIN:-build/vfio-pm-bench} readme=${VPB_README:-README.md}
 lock=${VPB_HEAVY_LOCK:-/tmp/vpb-heavy.lock}
 # The job: the ioctl suite's two wrapper cases and its control, and the
 # contention suite at 1 and 2 threads, on upstream and no-get, 8 rounds (the
@@ -110,5 +111,5 @@ r1=${have[0]}
 	echo "| pair | case | variant | verdict | basis | shift % | p |"
 	echo "|---|---|---|---|---|---|---|"
 	printf '%s' "$flagged_rows"
-} >"$dir/README.md.tmp" && mv "$dir/README.md.tmp" "$dir/README.md"
-sed -n 1,3p "$dir/README.md"
+} >"$dir/$readme.tmp" && mv "$dir/$readme.tmp" "$dir/$readme"
+sed -n 1,3p "$dir/$readme"

@@ -891,13 +891,19 @@ static int csv_row(struct csv *c, const char *path, int width, int ver, char *er
 	return ret;
 }
 
-static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, size_t *n, char *err,
-			size_t errlen)
+/*
+ * The data records of a version 2 file whose header names the columns
+ * @need (5 of them, schema_version first), each parsed by @parse into an
+ * element of @size bytes of the malloc'ed array @rows (@n of them).
+ * @parse gets the fields in @need's order and returns false (with @err
+ * set, without the path and line) for a corrupt record.
+ */
+static int load_rows_v2(FILE *f, const char *path, const char *const *need, size_t size,
+			bool (*parse)(char **fld, void *row, char *err, size_t errlen), void **rows,
+			size_t *n, char *err, size_t errlen)
 {
-	static const char *const need[] = {"schema_version", "variant", "lo_ns",
-					   "hi_ns",	     "count",	NULL};
 	struct csv *c = calloc(1, sizeof(*c));
-	struct rs_hist_row *v = NULL;
+	char *v = NULL, *fld[5], why[200];
 	size_t cnt = 0, cap = 0;
 	int idx[5], width, ret;
 
@@ -908,23 +914,9 @@ static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, si
 	ret = csv_header(c, path, need, idx, err, errlen);
 	width = c->nfield;
 	while (!ret && (ret = csv_row(c, path, width, idx[0], err, errlen)) > 0) {
-		struct rs_hist_row row;
-		unsigned long long count;
-
 		ret = 0;
-		copy(row.variant, sizeof(row.variant), c->field[idx[1]]);
-		if (csv_num(c->field[idx[2]], &row.lo) || csv_num(c->field[idx[3]], &row.hi) ||
-		    row.hi < row.lo || csv_uint(c->field[idx[4]], &count)) {
-			snprintf(err, errlen,
-				 "%s:%zu: corrupt: expected lo_ns <= hi_ns (numbers) and a count",
-				 path, c->line);
-			ret = -EINVAL;
-			break;
-		}
-		row.count = count;
 		if (cnt == cap) {
-			struct rs_hist_row *nv =
-				realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*nv));
+			char *nv = realloc(v, (cap = cap ? 2 * cap : 64) * size);
 
 			if (!nv) {
 				ret = -ENOMEM;
@@ -932,7 +924,14 @@ static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, si
 			}
 			v = nv;
 		}
-		v[cnt++] = row;
+		for (int i = 0; i < 5; i++)
+			fld[i] = c->field[idx[i]];
+		if (!parse(fld, v + cnt * size, why, sizeof(why))) {
+			snprintf(err, errlen, "%s:%zu: corrupt: %s", path, c->line, why);
+			ret = -EINVAL;
+			break;
+		}
+		cnt++;
 	}
 	free(c);
 	if (ret) {
@@ -944,60 +943,63 @@ static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, si
 	return 0;
 }
 
+static bool parse_hist_row(char **fld, void *row, char *err, size_t errlen)
+{
+	struct rs_hist_row *r = row;
+	unsigned long long count;
+
+	copy(r->variant, sizeof(r->variant), fld[1]);
+	if (csv_num(fld[2], &r->lo) || csv_num(fld[3], &r->hi) || r->hi < r->lo ||
+	    csv_uint(fld[4], &count)) {
+		snprintf(err, errlen, "expected lo_ns <= hi_ns (numbers) and a count");
+		return false;
+	}
+	r->count = count;
+	return true;
+}
+
+static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, size_t *n, char *err,
+			size_t errlen)
+{
+	static const char *const need[] = {"schema_version", "variant", "lo_ns",
+					   "hi_ns",	     "count",	NULL};
+
+	void *v = NULL;
+	int ret = load_rows_v2(f, path, need, sizeof(**rows), parse_hist_row, &v, n, err, errlen);
+
+	if (!ret)
+		*rows = v;
+	return ret;
+}
+
+static bool parse_value_row(char **fld, void *row, char *err, size_t errlen)
+{
+	struct rs_value_row *r = row;
+	unsigned long long round, count;
+
+	copy(r->variant, sizeof(r->variant), fld[1]);
+	if (csv_uint(fld[2], &round) || !round || round > UINT_MAX || csv_num(fld[3], &r->value) ||
+	    csv_uint(fld[4], &count) || !count) {
+		snprintf(err, errlen, "expected a round from 1, a value_ns and a count from 1");
+		return false;
+	}
+	r->round = (unsigned int)round;
+	r->count = count;
+	return true;
+}
+
 static int load_values_v2(FILE *f, const char *path, struct rs_value_row **rows, size_t *n,
 			  char *err, size_t errlen)
 {
 	static const char *const need[] = {"schema_version", "variant", "round",
 					   "value_ns",	     "count",	NULL};
-	struct csv *c = calloc(1, sizeof(*c));
-	struct rs_value_row *v = NULL;
-	size_t cnt = 0, cap = 0;
-	int idx[5], width, ret;
 
-	if (!c)
-		return -ENOMEM;
-	c->f = f;
-	c->next_line = 1;
-	ret = csv_header(c, path, need, idx, err, errlen);
-	width = c->nfield;
-	while (!ret && (ret = csv_row(c, path, width, idx[0], err, errlen)) > 0) {
-		struct rs_value_row row;
-		unsigned long long round, count;
+	void *v = NULL;
+	int ret = load_rows_v2(f, path, need, sizeof(**rows), parse_value_row, &v, n, err, errlen);
 
-		ret = 0;
-		copy(row.variant, sizeof(row.variant), c->field[idx[1]]);
-		if (csv_uint(c->field[idx[2]], &round) || !round || round > UINT_MAX ||
-		    csv_num(c->field[idx[3]], &row.value) || csv_uint(c->field[idx[4]], &count) ||
-		    !count) {
-			snprintf(err, errlen,
-				 "%s:%zu: corrupt: expected a round from 1, a value_ns and a count "
-				 "from 1",
-				 path, c->line);
-			ret = -EINVAL;
-			break;
-		}
-		row.round = (unsigned int)round;
-		row.count = count;
-		if (cnt == cap) {
-			struct rs_value_row *nv =
-				realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*nv));
-
-			if (!nv) {
-				ret = -ENOMEM;
-				break;
-			}
-			v = nv;
-		}
-		v[cnt++] = row;
-	}
-	free(c);
-	if (ret) {
-		free(v);
-		return ret;
-	}
-	*rows = v;
-	*n = cnt;
-	return 0;
+	if (!ret)
+		*rows = v;
+	return ret;
 }
 
 static int load_samples_v2(FILE *f, const char *path, struct rs_samples *out, char *err,
