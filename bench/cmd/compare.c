@@ -436,8 +436,9 @@ static const char *reference_of(const struct rs_run *r, const json_t *c)
 
 /*
  * Each round's median of @v minus the same round's median of the run's
- * reference, into @d (NaN-free), and @v's median (summary.json) into @med.
- * Return: 0; -ENOENT (no round medians of one of them); -ENOMEM.
+ * reference @ref, into the malloc'ed @d (@nd of them: rounds where both
+ * have a median). Return: 0; -ENOENT (no round medians of one of them);
+ * -ENOMEM.
  */
 static int round_shifts(const json_t *c, const char *v, const char *ref, double **d, size_t *nd)
 {
@@ -517,6 +518,11 @@ static int rounds_vs_reference(const struct compare_side *bs, const json_t *bc, 
 	}
 	bm = rs_num(json_object_get(json_object_get(bc, "variants"), bv), "median");
 	ret = rounds_unpaired(da, na, db, nb, bm, o, *r);
+	if (ret) {
+		json_decref(*r);
+		*r = NULL;
+		goto out;
+	}
 	json_object_set_new(*r, "test",
 			    json_string("rank sum on round shifts against the reference"));
 	json_object_set_new(*r, "reference", json_pack("[s, s]", bref, nref));
