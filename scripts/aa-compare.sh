@@ -47,69 +47,116 @@ fi
 
 # ---- the table: every pair compared as a gate would --------------------------
 mapfile -t have < <(find "$dir" -mindepth 2 -maxdepth 2 -name summary.json -printf '%h\n' | sort)
-nrun=${#have[@]} half=$((${#have[@]} / 2))
-[ "$half" -ge 1 ] || { echo "aa-compare.sh: fewer than 2 runs in $dir" >&2; exit 1; }
-rows="" flagged_rows=""
-declare -A judged flagged base other failed npairs
-pair() { # kind base new
-	local out rc j f b o k
-	out=$("$bin" compare --json "$2" "$3" 2>"$dir/.err") && rc=0 || rc=$?
-	[ $rc -le 1 ] || { echo "aa-compare.sh: compare $2 $3: exit $rc: $(cat "$dir/.err")" >&2; exit 1; }
+nrun=${#have[@]}
+calib=${VPB_CALIBRATE:-8}
+[ "$nrun" -ge $((calib + 4)) ] || { echo "aa-compare.sh: $nrun runs in $dir, fewer than $calib + 4" >&2; exit 1; }
+declare -A judged flagged base other failed npairs rows flagged_rows
+pair() { # section kind base new [compare options]
+	local sec=$1 kind=$2 a=$3 b=$4 out rc j f bl o k
+	shift 4
+	out=$("$bin" compare --json "$@" "$a" "$b" 2>"$dir/.err") && rc=0 || rc=$?
+	[ $rc -le 1 ] || { echo "aa-compare.sh: compare $a $b: exit $rc: $(cat "$dir/.err")" >&2; exit 1; }
 	j=$(jq '[.cases[] | select(.verdict == "regressed" or .verdict == "improved" or .verdict == "unchanged")] | length' <<<"$out")
 	f=$(jq '[.cases[] | select(.verdict == "regressed" or .verdict == "improved")] | length' <<<"$out")
-	b=$(jq '[.cases[] | select(.verdict == "baseline")] | length' <<<"$out")
+	bl=$(jq '[.cases[] | select(.verdict == "baseline")] | length' <<<"$out")
 	o=$(jq '[.cases[] | select(.verdict != "regressed" and .verdict != "improved" and .verdict != "unchanged" and .verdict != "baseline")] | length' <<<"$out")
-	for k in "$1" all; do
+	for k in "$sec/$kind" "$sec/all"; do
 		judged[$k]=$((${judged[$k]:-0} + j)) flagged[$k]=$((${flagged[$k]:-0} + f))
 		other[$k]=$((${other[$k]:-0} + o)) npairs[$k]=$((${npairs[$k]:-0} + 1))
-		base[$k]=$((${base[$k]:-0} + b))
-		failed[$k]=$((${failed[$k]:-0} + (rc != 0)))
+		base[$k]=$((${base[$k]:-0} + bl)) failed[$k]=$((${failed[$k]:-0} + (rc != 0)))
 	done
-	rows+="| $1 | $(basename "$2") | $(basename "$3") | $rc | $j | $f | $b | $o |"$'\n'
-	flagged_rows+=$(jq -r --arg a "$(basename "$2")" --arg b "$(basename "$3")" '.cases[]
+	rows[$sec]+="| $kind | $(basename "$a") | $(basename "$b") | $rc | $j | $f | $bl | $o |"$'\n'
+	flagged_rows[$sec]+=$(jq -r --arg a "$(basename "$a")" --arg b "$(basename "$b")" '.cases[]
 		| select(.verdict != "unchanged" and .verdict != "baseline")
 		| "| \($a) \($b) | \(.suite).\(.case) \(.point) | \(.base_variant) | \(.verdict) | \(.basis // "-") | \((.rounds.shift_pct // .shift_pct // null) | if . == null then "-" else (. * 100 | round / 100 | tostring) end) | \((.rounds.p // .p // null) | if . == null then "-" else tostring end) |"' <<<"$out")
-	[ -z "$flagged_rows" ] || flagged_rows+=$'\n'
+	[ -z "${flagged_rows[$sec]}" ] || flagged_rows[$sec]+=$'\n'
+	# the calibration's noise floors: the largest A/A shift of each case and variant
+	[ "$sec" != calibration ] || jq -c '.cases[] | select(.rounds.shift_pct != null)
+		| {suite, case, device, point, variant: .base_variant, pct: (.rounds.shift_pct | fabs)}' \
+		<<<"$out" >>"$dir/.floors"
 }
 # next: each run against the boot before it (what a CI comparing every run
 # with the last one does); the odd ones of them (r01 r02, r03 r04, ...) share
-# no run and are also counted apart. distant: r(i) against r(i + R/2).
-for ((i = 0; i + 1 < nrun; i++)); do
-	pair "next$([ $((i % 2)) = 0 ] && echo " (disjoint)")" "${have[i]}" "${have[i + 1]}"
-done
-for ((i = 0; i < half; i++)); do pair distant "${have[i]}" "${have[i + half]}"; done
-rm -f "$dir/.err"
+# no run. distant: r(i) against r(i + R/2).
+pairs() { # section first last [compare options]
+	local sec=$1 lo=$2 hi=$3 i half
+	shift 3
+	half=$(((hi - lo + 1) / 2))
+	for ((i = lo; i < hi; i++)); do
+		pair "$sec" "next$([ $(((i - lo) % 2)) = 0 ] && echo " (disjoint)")" "${have[i]}" "${have[i + 1]}" "$@"
+	done
+	for ((i = lo; i < lo + half; i++)); do pair "$sec" distant "${have[i]}" "${have[i + half]}" "$@"; done
+}
+rm -f "$dir/.floors"
+# 1. every run, compare as it is (threshold 2 %)
+pairs all 0 $((nrun - 1))
+# 2. the noise floors from the first $calib boots, then the gate with them on the others
+pairs calibration 0 $((calib - 1))
+jq -s --arg from "$(basename "${have[0]}")..$(basename "${have[calib - 1]}")" '
+	{schema_version: 1, what: "between-boot noise floors: the largest |shift| (% of the base median) of each case and variant over A/A pairs of the boots named", from: $from,
+	 floors: (group_by([.suite, .case, .device, .point, .variant]) | map(max_by(.pct)))}' \
+	"$dir/.floors" >"$dir/noise.json.tmp" && mv "$dir/noise.json.tmp" "$dir/noise.json"
+pairs held-out "$calib" $((nrun - 1)) --noise "$dir/noise.json"
+rm -f "$dir/.err" "$dir/.floors"
 rate() { awk -v f="${flagged[$1]:-0}" -v j="${judged[$1]:-0}" 'BEGIN { printf "%.1f", j ? 100 * f / j : 0 }'; }
-line() { # kind label
+line() { # key label
 	echo "| $2 | ${npairs[$1]:-0} | ${failed[$1]:-0} | ${judged[$1]:-0} | ${flagged[$1]:-0} | $(rate "$1") % | ${base[$1]:-0} | ${other[$1]:-0} |"
 }
-r1=${have[0]}
-{
-	echo "# A/A false alarms of \`compare\`, run against run, under the host clock"
-	echo
-	echo "**${flagged[all]} of ${judged[all]} judged cases flagged regressed or improved ($(rate all) %) over ${npairs[all]} A/A pairs of $nrun runs, each run its own boot; ${failed[all]} of ${npairs[all]} gate runs exited non-zero.** Target: at most 5 % of cases."
-	echo
+summary() { # section
 	echo "| kind | pairs | exit non-zero | judged cases | flagged | rate | baseline | not judged / other |"
 	echo "|---|---|---|---|---|---|---|---|"
-	line "next (disjoint)" "r01 r02, r03 r04, ... (no run shared)"
-	line next "r02 r03, r04 r05, ... (the others of a chain)"
-	line distant "distant: r(i) r(i+$half)"
-	line all "all"
-	echo
-	echo "Commands: \`scripts/aa-compare.sh new PAIRS\` (the runs, one boot each, then this README; \`scripts/aa-compare.sh --table $dir\` redraws it from the runs present), harness $(jq -r .harness_revision "$r1/run.json"), kernel $(jq -r .kernel_key "$r1/vm.json")."
-	echo "Each run \`r<i>/\` is one boot: \`vfio-pm-bench vm ${vm_args[*]} -- ${run_args[*]}\`, 8 rounds over no-get and upstream (the host clock's default), reference no-get; in the guest: \`$(jq -r .command "$r1/run.json")\`."
-	echo "Each pair is compared as a CI gate would, \`vfio-pm-bench compare --json BASE NEW\` (defaults: threshold 2 %, alpha 0.01): every case of BASE for every variant (a case and variant is one judged case), judged on the rounds: Hodges-Lehmann, Moses interval and Mann-Whitney on the two runs' 8 per-round shifts against their run's reference (\`vs ref\`); the reference itself (no-get) is the runs' baseline, no verdict (pooled samples of a drifting clock give none either)."
-	echo "Pairs: next, each run against the boot before it (a CI comparing every run with the last one); the disjoint ones among them share no run and are independent of each other, the chain's others are not. Distant: r(i) against r(i+$half), $half boots apart."
-	[ ! -f "$dir/NOTES.md" ] || { echo; cat "$dir/NOTES.md"; }
-	echo
+	line "$1/next (disjoint)" "next, disjoint (r01 r02, r03 r04, ...: no run shared)"
+	line "$1/next" "next, the others (r02 r03, ...)"
+	line "$1/distant" "distant (half the runs apart)"
+	line "$1/all" "all"
+}
+pairs_table() { # section
 	echo "| pair | base | new | exit | judged | flagged | baseline | not judged / other |"
 	echo "|---|---|---|---|---|---|---|---|"
-	printf '%s' "$rows"
+	printf '%s' "${rows[$1]}"
 	echo
 	echo "Cases with a verdict other than unchanged and baseline (shift in % of BASE's median, p of the basis):"
 	echo
 	echo "| pair | case | variant | verdict | basis | shift % | p |"
 	echo "|---|---|---|---|---|---|---|"
-	printf '%s' "$flagged_rows"
+	printf '%s' "${flagged_rows[$1]}"
+}
+r1=${have[0]}
+{
+	echo "# A/A false alarms of \`compare\`, run against run, under the host clock"
+	echo
+	echo "$nrun runs of the same code, kernel and job, each its own boot. Compared as a CI gate would, run against run:"
+	echo
+	echo "- **as it is** (threshold 2 %), all $nrun runs: **${flagged[all/all]} of ${judged[all/all]} judged cases flagged regressed or improved ($(rate all/all) %)** over ${npairs[all/all]} A/A pairs; ${failed[all/all]} of them exit non-zero."
+	echo "- **with \`--noise noise.json\`**, the between-boot noise floors of the first $calib boots (r01..r$(printf %02d "$calib")), on the $((nrun - calib)) held-out boots after them: **${flagged[held-out/all]} of ${judged[held-out/all]} judged cases flagged ($(rate held-out/all) %)** over ${npairs[held-out/all]} A/A pairs; ${failed[held-out/all]} of them exit non-zero."
+	echo
+	echo "Target: at most 5 % of cases."
+	echo
+	echo "Commands: \`scripts/aa-compare.sh new PAIRS\` (the runs, one boot each, then this README; \`scripts/aa-compare.sh --table $dir\` redraws it from the runs present; \`VPB_CALIBRATE=N\`: the calibration boots, default 8), harness of the runs $(jq -r .harness_revision "$r1/run.json"), kernel $(jq -r .kernel_key "$r1/vm.json"); the table drawn with \`$bin\` at $(git rev-parse --short=12 HEAD)."
+	echo "Each run \`r<i>/\` is one boot: \`vfio-pm-bench vm ${vm_args[*]} -- ${run_args[*]}\`, 8 rounds over no-get and upstream (the host clock's default), reference no-get; in the guest: \`$(jq -r .command "$r1/run.json")\`."
+	echo "Each pair is compared as a CI gate would, \`vfio-pm-bench compare --json BASE NEW\` (defaults: threshold 2 %, alpha 0.01): every case of BASE for every variant (a case and variant is one judged case), judged on the rounds: Hodges-Lehmann, Moses interval and Mann-Whitney on the two runs' 8 per-round shifts against their run's reference (\`vs ref\`); the reference itself (no-get) is the runs' baseline, no verdict (pooled samples of a drifting clock give none either)."
+	echo "Pairs: next, each run against the boot before it (a CI comparing every run with the last one); the disjoint ones among them share no run and are independent of each other, the others are not. Distant: r(i) against the run half the runs later."
+	echo "noise.json: for each case and variant, the largest |shift| over the A/A pairs (next and distant) of the calibration boots; \`compare --noise\` takes it as the threshold of that case where it is larger than 2 %."
+	[ ! -f "$dir/NOTES.md" ] || { echo; cat "$dir/NOTES.md"; }
+	echo
+	echo "## As it is, all runs"
+	echo
+	summary all
+	echo
+	echo "## With the noise floors of r01..r$(printf %02d "$calib"), on the held-out runs"
+	echo
+	summary held-out
+	echo
+	echo "The floors (noise.json, % of the base median):"
+	echo
+	jq -r '.floors[] | "- \(.suite).\(.case) \(.point) \(.variant): \(.pct * 10 | round / 10) %"' "$dir/noise.json"
+	echo
+	echo "## Every pair, as it is"
+	echo
+	pairs_table all
+	echo
+	echo "## Every held-out pair, with the noise floors"
+	echo
+	pairs_table held-out
 } >"$dir/$readme.tmp" && mv "$dir/$readme.tmp" "$dir/$readme"
-sed -n 1,3p "$dir/$readme"
+sed -n 1,8p "$dir/$readme"

@@ -31,7 +31,8 @@ static void compare_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vfio-pm-bench compare BASE NEW [--threshold PCT] [--alpha A] [--json]\n"
-		"                             [--cross-platform] [--allow-insufficient]\n\n"
+		"                             [--cross-platform] [--allow-insufficient] [--noise "
+		"FILE]\n\n"
 		"BASE and NEW are run directories (results/<platform>/<run-id>), each optionally\n"
 		"followed by ':VARIANT' to take one variant: 'RUN:no-get RUN:upstream' compares\n"
 		"two variants of one run, 'OLD:upstream NEW' compares upstream in both runs.\n"
@@ -75,7 +76,14 @@ static void compare_usage(FILE *f)
 		"  --alpha A             significance level (default 0.01)\n"
 		"  --json                print the comparison as JSON\n"
 		"  --cross-platform      allow runs of different platforms; prints what differs\n"
-		"  --allow-insufficient  'insufficient data' and 'not judged' do not fail\n\n"
+		"  --allow-insufficient  'insufficient data' and 'not judged' do not fail\n"
+		"  --noise FILE          between-boot noise floors of a drifting clock, %% of the\n"
+		"                        median per case and variant (written by\n"
+		"                        scripts/aa-compare.sh from A/A boots: noise.json): two\n"
+		"                        runs of such a clock take a listed case's floor as\n"
+		"                        its threshold when it is larger (a boot's own level\n"
+		"                        in the shift against the reference, which one run\n"
+		"                        per side cannot tell from a change)\n\n"
 		"Exit: 0 no case regressed or missing, and every case judged or baseline (or\n"
 		"--allow-insufficient); 1 a case regressed or missing, or not judged; 2 usage,\n"
 		"or a run that cannot be read: a missing, corrupt or wrongly typed file, an\n"
@@ -462,6 +470,54 @@ static int round_shifts(const json_t *c, const char *v, const char *ref, double 
 	return ret;
 }
 
+/* The noise floor (--noise) of variant @v of case @c, % of its median; NaN: none. */
+static double noise_floor(const json_t *noise, const json_t *c, const char *v)
+{
+	const json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(noise, "floors"), i, f) {
+		if (!strcmp(rs_str(f, "suite"), rs_str(c, "suite")) &&
+		    !strcmp(rs_str(f, "case"), rs_str(c, "case")) &&
+		    !strcmp(rs_str(f, "device"), rs_str(c, "device")) &&
+		    !strcmp(rs_str(f, "point"), rs_str(c, "point")) &&
+		    !strcmp(rs_str(f, "variant"), v))
+			return rs_num(f, "pct");
+	}
+	return NAN;
+}
+
+/* A --noise file: "floors", each with its strings and a pct >= 0. */
+static json_t *load_noise(const char *path)
+{
+	json_error_t e;
+	json_t *j = json_load_file(path, 0, &e), *f, *fl = json_object_get(j, "floors");
+	size_t i;
+
+	if (!j) {
+		vpb_err("compare: --noise %s:%d: %s", path, e.line, e.text);
+		return NULL;
+	}
+	if (!json_is_array(fl))
+		goto bad;
+	json_array_foreach(fl, i, f) {
+		static const char *const keys[] = {"suite", "case", "device", "point", "variant"};
+
+		for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+			if (!json_is_string(json_object_get(f, keys[k])))
+				goto bad;
+		if (!json_is_number(json_object_get(f, "pct")) || !(rs_num(f, "pct") >= 0))
+			goto bad;
+	}
+	return j;
+bad:
+	vpb_err("compare: --noise %s: expected \"floors\": [{suite, case, device, point, variant "
+		"(strings), pct (a number >= 0)}]",
+		path);
+	json_decref(j);
+	return NULL;
+}
+
 /*
  * Two runs on a drifting clock. Each boot of QEMU's host clock runs at its
  * own level, every round and variant of it alike: between boots of the
@@ -481,7 +537,8 @@ static int rounds_vs_reference(const struct compare_side *bs, const json_t *bc, 
 			       const struct compare_opts *o, json_t **r)
 {
 	const char *bref = reference_of(bs->run, bc), *nref = reference_of(ns->run, nc);
-	double *da = NULL, *db = NULL, bm;
+	struct compare_opts oo = *o;
+	double *da = NULL, *db = NULL, bm, floor;
 	size_t na = 0, nb = 0;
 	char why[400];
 	int ret;
@@ -517,7 +574,10 @@ static int rounds_vs_reference(const struct compare_side *bs, const json_t *bc, 
 		goto out;
 	}
 	bm = rs_num(json_object_get(json_object_get(bc, "variants"), bv), "median");
-	ret = rounds_unpaired(da, na, db, nb, bm, o, *r);
+	floor = noise_floor(o->noise, bc, bv);
+	if (floor > oo.threshold_pct)
+		oo.threshold_pct = floor;
+	ret = rounds_unpaired(da, na, db, nb, bm, &oo, *r);
 	if (ret) {
 		json_decref(*r);
 		*r = NULL;
@@ -526,6 +586,8 @@ static int rounds_vs_reference(const struct compare_side *bs, const json_t *bc, 
 	json_object_set_new(*r, "test",
 			    json_string("rank sum on round shifts against the reference"));
 	json_object_set_new(*r, "reference", json_pack("[s, s]", bref, nref));
+	if (!isnan(floor))
+		json_object_set_new(*r, "noise_floor_pct", json_real(floor));
 out:
 	free(da);
 	free(db);
@@ -964,7 +1026,10 @@ static void print_text(const json_t *res)
 										       : "rounds",
 					(long long)json_integer_value(json_object_get(r, "base_n")),
 					(long long)json_integer_value(json_object_get(r, "new_n")));
-			if (strcmp(rs_str(c, "verdict"), rs_str(c, "pooled_verdict")))
+			if (json_object_get(r, "noise_floor_pct"))
+				snprintf(verdict, sizeof(verdict), "%s (noise floor %.3g %%)",
+					 rs_str(c, "verdict"), rs_num(r, "noise_floor_pct"));
+			else if (strcmp(rs_str(c, "verdict"), rs_str(c, "pooled_verdict")))
 				snprintf(verdict, sizeof(verdict), "%s (pooled: %s)",
 					 rs_str(c, "verdict"), rs_str(c, "pooled_verdict"));
 		} else if (!strcmp(rs_str(c, "verdict"), "baseline")) {
@@ -1013,6 +1078,16 @@ static void print_text(const json_t *res)
 	json_object_foreach(pooled, why, d)
 		printf("pooled (%lld case%s): %s\n", (long long)json_integer_value(d),
 		       json_integer_value(d) == 1 ? "" : "s", why);
+	{
+		long long nf = 0;
+
+		json_array_foreach(json_object_get(res, "cases"), i, c)
+			nf += !!json_object_get(json_object_get(c, "rounds"), "noise_floor_pct");
+		if (nf)
+			printf("%lld case%s judged against the larger of the threshold and its "
+			       "between-boot noise floor (--noise)\n",
+			       nf, nf == 1 ? "" : "s");
+	}
 	json_object_clear(pooled);
 	json_array_foreach(json_object_get(res, "cases"), i, c) {
 		const char *src = rs_str(c, "source");
@@ -1062,6 +1137,7 @@ int cmd_compare(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"cross-platform", no_argument, NULL, 'x'},
 		{"allow-insufficient", no_argument, NULL, 'i'},
+		{"noise", required_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -1070,7 +1146,8 @@ int cmd_compare(int argc, char **argv)
 	struct compare_side bs = {&rb, NULL}, ns = {&rn, NULL};
 	char bdir[2048], ndir[2048];
 	bool as_json = false, allow = false;
-	json_t *res = NULL, *cnt;
+	json_t *res = NULL, *cnt, *noise = NULL;
+	const char *noise_path = NULL;
 	int opt, ret, code;
 
 	optind = 1;
@@ -1099,6 +1176,9 @@ int cmd_compare(int argc, char **argv)
 		case 'i':
 			allow = true;
 			break;
+		case 'n':
+			noise_path = optarg;
+			break;
 		case 'h':
 			compare_usage(stdout);
 			return VPB_EXIT_OK;
@@ -1119,6 +1199,14 @@ int cmd_compare(int argc, char **argv)
 				? argv[optind]
 				: argv[optind + 1]);
 		return VPB_EXIT_USAGE;
+	}
+	if (noise_path) {
+		noise = load_noise(noise_path);
+		if (!noise) {
+			code = VPB_EXIT_USAGE;
+			goto out;
+		}
+		o.noise = noise;
 	}
 	/* every problem with either run is named on stderr as it is found */
 	if (rs_load(bdir, &rb) || rs_load(ndir, &rn) || json_array_size(rb.problems) ||
@@ -1149,6 +1237,7 @@ int cmd_compare(int argc, char **argv)
 	code = ret > 0 ? VPB_EXIT_FAIL : VPB_EXIT_OK;
 out:
 	json_decref(res);
+	json_decref(noise);
 	rs_free(&rb);
 	rs_free(&rn);
 	return code;

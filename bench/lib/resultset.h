@@ -316,11 +316,16 @@ void rs_html_puts(FILE *f, const char *s);
  * @threshold_pct: smallest |shift| that counts, in % of the base median
  * @alpha: significance level of the test (Mann-Whitney or signed rank)
  * @cross_platform: allow runs of different platforms
+ * @noise: NULL, or the between-boot noise floors of a drifting clock
+ *         (--noise: "floors": [{suite, case, device, point, variant, pct}]):
+ *         two runs of such a clock judge a case and variant listed there
+ *         with its pct as the threshold when that is larger
  */
 struct compare_opts {
 	double threshold_pct;
 	double alpha;
 	bool cross_platform;
+	const json_t *noise;
 };
 
 /**

@@ -436,6 +436,43 @@ static void test_two_runs_shift(void **state)
 	assert_int_equal(flagged, REPEATS);
 }
 
+/*
+ * --noise: a floor above the shift turns a regression of two runs on a
+ * drifting clock into unchanged, and is named; one below leaves it.
+ */
+static void test_noise_floor(void **state)
+{
+	struct rs_run rb, rn;
+	struct compare_side sb = {&rb, "b"}, sn = {&rn, "b"};
+	char a[300], b[300];
+	double floors[] = {20, 5};
+	const char *want[] = {"unchanged", "regressed"};
+	json_t *res, *c;
+
+	(void)state;
+	snprintf(a, sizeof(a), "%s/nx", tmpdir);
+	snprintf(b, sizeof(b), "%s/ny", tmpdir);
+	write_run(a, 401, 8, 0, 0.02, false);
+	write_run(b, 402, 8, 0.10, 0.02, false);
+	for (int i = 0; i < 2; i++) {
+		json_t *noise = json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:f}]}", "floors", "suite",
+					  "ioctl", "case", "get-info", "device", "0000:01:00.0",
+					  "point", "", "variant", "b", "pct", floors[i]);
+		struct compare_opts o = {.threshold_pct = 2, .alpha = 0.01, .noise = noise};
+
+		assert_int_equal(rs_load(a, &rb), 0);
+		assert_int_equal(rs_load(b, &rn), 0);
+		assert_true(compare_runs(&sb, &sn, &o, &res) >= 0);
+		c = json_array_get(json_object_get(res, "cases"), 0);
+		assert_string_equal(rs_str(c, "verdict"), want[i]);
+		assert_true(rs_num(json_object_get(c, "rounds"), "noise_floor_pct") == floors[i]);
+		json_decref(res);
+		json_decref(noise);
+		rs_free(&rb);
+		rs_free(&rn);
+	}
+}
+
 /* A copy of a run is the same run: its rounds still pair. */
 static void test_copy_pairs(void **state)
 {
@@ -578,7 +615,7 @@ int main(void)
 		cmocka_unit_test(test_same_run_aa), cmocka_unit_test(test_same_run_shift),
 		cmocka_unit_test(test_two_runs_aa), cmocka_unit_test(test_two_runs_shift),
 		cmocka_unit_test(test_copy_pairs),  cmocka_unit_test(test_fallback),
-		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text),	    cmocka_unit_test(test_noise_floor),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

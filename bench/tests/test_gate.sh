@@ -163,6 +163,13 @@ awk -F, 'NR == 2 { $5 = $5 - 1 } 1' OFS=, "$exact/ioctl.get-info.01-00.0.values.
 gate 2 1 "ioctl.get-info.01-00.0: [0-9]+ valid samples of no-get read, summary.json counts" \
 	"$bin" compare "$ea" "$eb"
 
+# a --noise file that cannot be read, or is not floors: exit 2, one line
+gate 2 1 "^vfio-pm-bench: compare: --noise /nonexistent/noise.json:" "$bin" compare \
+	--noise /nonexistent/noise.json "$base" "$base"
+echo '{"floors": [{"suite": "ioctl", "pct": -1}]}' >"$tmp/noise.json"
+gate 2 1 "^vfio-pm-bench: compare: --noise .*: expected \"floors\"" "$bin" compare \
+	--noise "$tmp/noise.json" "$base" "$base"
+
 # ... and on every committed icount run that keeps its histograms (the
 # determinism boots keep only some), and the host clock's A/A runs of 8
 # rounds (the round-level shift too)
