@@ -22,7 +22,8 @@ dir=${1:-new} pairs=${2:-20}
 case "$pairs" in '' | *[!0-9]*) echo "usage: scripts/aa-compare.sh [--table] DIR|new [PAIRS]" >&2; exit 2 ;; esac
 [ "$dir" = new ] && dir=results/$plat/$(date -u +%Y%m%dT%H%M%SZ)-aa-compare
 mkdir -p "$dir"
-# VPB_BIN: another build's compare for the table; VPB_README: its file name
+# VPB_BIN: another build's compare for the table; VPB_README: its file name;
+# VPB_BIN_BEFORE: a third build's compare, counted apart (before a fix)
 bin=${VPB_BIN:-build/vfio-pm-bench} readme=${VPB_README:-README.md}
 lock=${VPB_HEAVY_LOCK:-/tmp/vpb-heavy.lock}
 # The job: the ioctl suite's two wrapper cases and its control, and the
@@ -52,9 +53,9 @@ calib=${VPB_CALIBRATE:-8}
 [ "$nrun" -ge $((calib + 4)) ] || { echo "aa-compare.sh: $nrun runs in $dir, fewer than $calib + 4" >&2; exit 1; }
 declare -A judged flagged base other failed npairs rows flagged_rows
 pair() { # section kind base new [compare options]
-	local sec=$1 kind=$2 a=$3 b=$4 out rc j f bl o k
+	local sec=$1 kind=$2 a=$3 b=$4 out rc j f bl o k fr
 	shift 4
-	out=$("$bin" compare --json "$@" "$a" "$b" 2>"$dir/.err") && rc=0 || rc=$?
+	out=$("${cbin:-$bin}" compare --json "$@" "$a" "$b" 2>"$dir/.err") && rc=0 || rc=$?
 	[ $rc -le 1 ] || { echo "aa-compare.sh: compare $a $b: exit $rc: $(cat "$dir/.err")" >&2; exit 1; }
 	j=$(jq '[.cases[] | select(.verdict == "regressed" or .verdict == "improved" or .verdict == "unchanged")] | length' <<<"$out")
 	f=$(jq '[.cases[] | select(.verdict == "regressed" or .verdict == "improved")] | length' <<<"$out")
@@ -66,10 +67,10 @@ pair() { # section kind base new [compare options]
 		base[$k]=$((${base[$k]:-0} + bl)) failed[$k]=$((${failed[$k]:-0} + (rc != 0)))
 	done
 	rows[$sec]+="| $kind | $(basename "$a") | $(basename "$b") | $rc | $j | $f | $bl | $o |"$'\n'
-	flagged_rows[$sec]+=$(jq -r --arg a "$(basename "$a")" --arg b "$(basename "$b")" '.cases[]
+	fr=$(jq -r --arg a "$(basename "$a")" --arg b "$(basename "$b")" '.cases[]
 		| select(.verdict != "unchanged" and .verdict != "baseline")
 		| "| \($a) \($b) | \(.suite).\(.case) \(.point) | \(.base_variant) | \(.verdict) | \(.basis // "-") | \((.rounds.shift_pct // .shift_pct // null) | if . == null then "-" else (. * 100 | round / 100 | tostring) end) | \((.rounds.p // .p // null) | if . == null then "-" else tostring end) |"' <<<"$out")
-	[ -z "${flagged_rows[$sec]}" ] || flagged_rows[$sec]+=$'\n'
+	[ -z "$fr" ] || flagged_rows[$sec]+="$fr"$'\n'
 	# the calibration's noise floors: the largest A/A shift of each case and variant
 	[ "$sec" != calibration ] || jq -c '.cases[] | select(.rounds.shift_pct != null)
 		| {suite, case, device, point, variant: .base_variant, pct: (.rounds.shift_pct | fabs)}' \
@@ -88,8 +89,10 @@ pairs() { # section first last [compare options]
 	for ((i = lo; i < lo + half; i++)); do pair "$sec" distant "${have[i]}" "${have[i + half]}" "$@"; done
 }
 rm -f "$dir/.floors"
-# 1. every run, compare as it is (threshold 2 %)
+# 1. every run, compare as it is (threshold 2 %); and as another build's
+# compare judged them (VPB_BIN_BEFORE: the build before the fix)
 pairs all 0 $((nrun - 1))
+[ -z "${VPB_BIN_BEFORE:-}" ] || cbin=$VPB_BIN_BEFORE pairs before 0 $((nrun - 1))
 # 2. the noise floors from the first $calib boots, then the gate with them on the others
 pairs calibration 0 $((calib - 1))
 jq -s --arg from "$(basename "${have[0]}")..$(basename "${have[calib - 1]}")" '
@@ -105,8 +108,8 @@ line() { # key label
 summary() { # section
 	echo "| kind | pairs | exit non-zero | judged cases | flagged | rate | baseline | not judged / other |"
 	echo "|---|---|---|---|---|---|---|---|"
-	line "$1/next (disjoint)" "next, disjoint (r01 r02, r03 r04, ...: no run shared)"
-	line "$1/next" "next, the others (r02 r03, ...)"
+	line "$1/next (disjoint)" "next, disjoint (every other one: no run shared)"
+	line "$1/next" "next, the others"
 	line "$1/distant" "distant (half the runs apart)"
 	line "$1/all" "all"
 }
@@ -128,6 +131,7 @@ r1=${have[0]}
 	echo "$nrun runs of the same code, kernel and job, each its own boot. Compared as a CI gate would, run against run:"
 	echo
 	echo "- **as it is** (threshold 2 %), all $nrun runs: **${flagged[all/all]} of ${judged[all/all]} judged cases flagged regressed or improved ($(rate all/all) %)** over ${npairs[all/all]} A/A pairs; ${failed[all/all]} of them exit non-zero."
+	[ -z "${VPB_BIN_BEFORE:-}" ] || echo "- **before the fix** (\`VPB_BIN_BEFORE=$VPB_BIN_BEFORE\`, built at $("$VPB_BIN_BEFORE" --version 2>/dev/null | head -1 || echo "?")), all $nrun runs: **${flagged[before/all]} of ${judged[before/all]} judged cases flagged ($(rate before/all) %)** over ${npairs[before/all]} A/A pairs; ${failed[before/all]} of them exit non-zero."
 	echo "- **with \`--noise noise.json\`**, the between-boot noise floors of the first $calib boots (r01..r$(printf %02d "$calib")), on the $((nrun - calib)) held-out boots after them: **${flagged[held-out/all]} of ${judged[held-out/all]} judged cases flagged ($(rate held-out/all) %)** over ${npairs[held-out/all]} A/A pairs; ${failed[held-out/all]} of them exit non-zero."
 	echo
 	echo "Target: at most 5 % of cases."
