@@ -12,6 +12,7 @@
 #include "common.h"
 #include "resultset.h"
 #include "stats.h"
+#include "summary.h"
 #include "units.h"
 
 #include <errno.h>
@@ -30,7 +31,8 @@ static void compare_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vfio-pm-bench compare BASE NEW [--threshold PCT] [--alpha A] [--json]\n"
-		"                             [--cross-platform] [--allow-insufficient]\n\n"
+		"                             [--cross-platform] [--allow-insufficient] [--noise "
+		"FILE]\n\n"
 		"BASE and NEW are run directories (results/<platform>/<run-id>), each optionally\n"
 		"followed by ':VARIANT' to take one variant: 'RUN:no-get RUN:upstream' compares\n"
 		"two variants of one run, 'OLD:upstream NEW' compares upstream in both runs.\n"
@@ -45,13 +47,21 @@ static void compare_usage(FILE *f)
 		"           to reach alpha: 8 at 0.01; with one of the two the run's reference,\n"
 		"           the figure summary.json stores). Two runs: Hodges-Lehmann, Moses\n"
 		"           interval and Mann-Whitney on the two sets of round medians (%d or\n"
-		"           more a side).\n"
+		"           more a side); on a drifting clock (host), where every round of a\n"
+		"           boot moves with the boot's level, on each round's shift against\n"
+		"           its run's reference instead (variant - reference, same round;\n"
+		"           'vs ref'), the threshold taken of BASE's median. The reference\n"
+		"           itself then has nothing to be judged against: of whole runs it\n"
+		"           is their 'baseline' (no verdict, no failure), named alone it is\n"
+		"           'not judged'.\n"
 		"  pooled   every sample of every round (Hodges-Lehmann, Moses interval,\n"
 		"           Mann-Whitney). Two variants of one run, one of them its reference:\n"
 		"           the shift, interval and p summary.json stores (computed by the run\n"
-		"           from its exact samples). Otherwise from the per-sample CSV when the\n"
-		"           run kept one, else from the stored histogram (each sample at its\n"
-		"           bucket's midpoint, < 0.4 %% error). Medians are summary.json's.\n"
+		"           from its exact samples). Otherwise the same computation on the\n"
+		"           exact samples the run keeps (<stem>.values.csv); for a run from\n"
+		"           before it kept them, on its per-sample CSV, else on its histogram\n"
+		"           (each sample at its bucket's midpoint, < 0.4 %% error); the output\n"
+		"           says which. Medians are summary.json's.\n"
 		"           Used only on the icount clock: on any other the rounds drift, and\n"
 		"           pooled samples give no verdict ('not judged', with why).\n"
 		"A case is regressed (NEW slower) or improved when p < alpha AND |shift| > PCT %%\n"
@@ -66,8 +76,15 @@ static void compare_usage(FILE *f)
 		"  --alpha A             significance level (default 0.01)\n"
 		"  --json                print the comparison as JSON\n"
 		"  --cross-platform      allow runs of different platforms; prints what differs\n"
-		"  --allow-insufficient  'insufficient data' and 'not judged' do not fail\n\n"
-		"Exit: 0 no case regressed or missing, and every case judged (or\n"
+		"  --allow-insufficient  'insufficient data' and 'not judged' do not fail\n"
+		"  --noise FILE          between-boot noise floors of a drifting clock, %% of the\n"
+		"                        median per case and variant (written by\n"
+		"                        scripts/aa-compare.sh from A/A boots: noise.json): two\n"
+		"                        runs of such a clock take a listed case's floor as\n"
+		"                        its threshold when it is larger (a boot's own level\n"
+		"                        in the shift against the reference, which one run\n"
+		"                        per side cannot tell from a change)\n\n"
+		"Exit: 0 no case regressed or missing, and every case judged or baseline (or\n"
 		"--allow-insufficient); 1 a case regressed or missing, or not judged; 2 usage,\n"
 		"or a run that cannot be read: a missing, corrupt or wrongly typed file, an\n"
 		"unknown schema_version, samples that disagree with summary.json.\n",
@@ -102,8 +119,7 @@ static const char *judge(double shift, const struct stats_ci *ci, double p, doub
 int compare_samples(const double *a, size_t na, const double *b, size_t nb,
 		    const struct compare_opts *o, json_t **out)
 {
-	struct stats_ci ci;
-	struct stats_mwu mwu;
+	struct summary_shift sh;
 	const char *verdict = "insufficient data";
 	json_t *j = json_object();
 
@@ -112,23 +128,21 @@ int compare_samples(const double *a, size_t na, const double *b, size_t nb,
 	json_object_set_new(j, "base_n", json_integer((json_int_t)na));
 	json_object_set_new(j, "new_n", json_integer((json_int_t)nb));
 	if (na >= MIN_SAMPLES && nb >= MIN_SAMPLES) {
+		/* the shift as summary.json computes it (summary.c) */
 		double bm = median_of(a, na), nm = median_of(b, nb);
-		double hl = stats_hodges_lehmann(a, na, b, nb);
-		int rc = stats_hl_moses_ci(a, na, b, nb, 0.95, &ci);
-		int rm = stats_mann_whitney(a, na, b, nb, &mwu);
 
-		if (rc == -ENOMEM || rm == -ENOMEM || isnan(hl) || isnan(bm)) {
+		if (isnan(bm) || isnan(nm) || summary_shift_figures(a, na, b, nb, &sh)) {
 			json_decref(j);
 			return -ENOMEM;
 		}
 		json_object_set_new(j, "base_median", json_real(bm));
 		json_object_set_new(j, "new_median", json_real(nm));
-		json_object_set_new(j, "shift_ns", json_real(hl));
-		json_object_set_new(j, "shift_pct", json_real(bm ? 100.0 * hl / bm : 0.0));
-		if (!rc && !rm) {
-			json_object_set_new(j, "ci95", json_pack("[f, f]", ci.lo, ci.hi));
-			json_object_set_new(j, "p", json_real(mwu.p));
-			verdict = judge(hl, &ci, mwu.p, bm, o);
+		json_object_set_new(j, "shift_ns", json_real(sh.hl));
+		json_object_set_new(j, "shift_pct", json_real(bm ? 100.0 * sh.hl / bm : 0.0));
+		if (sh.has_ci && sh.has_p) {
+			json_object_set_new(j, "ci95", json_pack("[f, f]", sh.ci.lo, sh.ci.hi));
+			json_object_set_new(j, "p", json_real(sh.mwu.p));
+			verdict = judge(sh.hl, &sh.ci, sh.mwu.p, bm, o);
 		}
 	} else {
 		char why[160];
@@ -214,15 +228,13 @@ static int rounds_paired(double *x, double *y, size_t n, const struct compare_op
  * often than alpha <= 0.05 for 2 to 40 a side. Below 6 a side its p cannot
  * reach 0.01 (5 and 5: at best 0.012).
  */
-static int rounds_unpaired(double *x, size_t nx, double *y, size_t ny, const struct compare_opts *o,
-			   json_t *j)
+static int rounds_unpaired(double *x, size_t nx, double *y, size_t ny, double bm,
+			   const struct compare_opts *o, json_t *j)
 {
 	double nn = (double)nx * ny;
 	double pmin = erfc((nn / 2 - 0.5) / sqrt(nn * (nx + ny + 1) / 12) / M_SQRT2);
-	struct stats_mwu mwu;
-	struct stats_ci ci;
+	struct summary_shift sh;
 	char why[160];
-	double hl;
 	int ret;
 
 	json_object_set_new(j, "test", json_string("rank sum on round medians"));
@@ -244,15 +256,12 @@ static int rounds_unpaired(double *x, size_t nx, double *y, size_t ny, const str
 		json_object_set_new(j, "why", json_string(why));
 		return 0;
 	}
-	hl = stats_hodges_lehmann(x, nx, y, ny);
-	ret = stats_hl_moses_ci(x, nx, y, ny, 0.95, &ci);
-	if (!ret)
-		ret = stats_mann_whitney(x, nx, y, ny, &mwu);
-	if (!ret && isnan(hl))
-		ret = -ENOMEM;
+	ret = summary_shift_figures(x, nx, y, ny, &sh);
 	if (ret)
 		return ret;
-	set_rounds(j, stats_median(x, nx), hl, &ci, mwu.p, o);
+	if (!sh.has_ci || !sh.has_p)
+		return -EINVAL;
+	set_rounds(j, isnan(bm) ? stats_median(x, nx) : bm, sh.hl, &sh.ci, sh.mwu.p, o);
 	return 0;
 }
 
@@ -277,7 +286,7 @@ int compare_rounds(const double *a, size_t na, const double *b, size_t nb, bool 
 		if (!isnan(vb))
 			y[ny++] = vb;
 	}
-	ret = paired ? rounds_paired(x, y, nx, o, j) : rounds_unpaired(x, nx, y, ny, o, j);
+	ret = paired ? rounds_paired(x, y, nx, o, j) : rounds_unpaired(x, nx, y, ny, NAN, o, j);
 	if (!ret) {
 		*out = j;
 		j = NULL;
@@ -421,6 +430,170 @@ static json_t *stored_rounds(const struct compare_side *bs, const json_t *bc, co
 	return j;
 }
 
+/* The clock of a run drifts between rounds unless it is instruction time. */
+static bool drifts(const struct rs_run *r)
+{
+	return strcmp(r->clock_label, "icount") != 0;
+}
+
+/* The reference variant of a case (summary.json), else of its run. */
+static const char *reference_of(const struct rs_run *r, const json_t *c)
+{
+	return *rs_str(c, "reference") ? rs_str(c, "reference") : r->reference;
+}
+
+/*
+ * Each round's median of @v minus the same round's median of the run's
+ * reference @ref, into the malloc'ed @d (@nd of them: rounds where both
+ * have a median). Return: 0; -ENOENT (no round medians of one of them);
+ * -ENOMEM.
+ */
+static int round_shifts(const json_t *c, const char *v, const char *ref, double **d, size_t *nd)
+{
+	double *mv, *mr;
+	size_t nv, nr;
+	int ret = read_round_medians(c, v, &mv, &nv);
+
+	if (!ret)
+		ret = read_round_medians(c, ref, &mr, &nr);
+	else
+		mr = NULL;
+	*nd = 0;
+	*d = ret ? NULL : malloc((nv + 1) * sizeof(**d));
+	if (!ret && !*d)
+		ret = -ENOMEM;
+	for (size_t i = 0; !ret && i < nv && i < nr; i++)
+		if (!isnan(mv[i]) && !isnan(mr[i]))
+			(*d)[(*nd)++] = mv[i] - mr[i];
+	free(mv);
+	free(mr);
+	return ret;
+}
+
+/* The noise floor (--noise) of variant @v of case @c, % of its median; NaN: none. */
+static double noise_floor(const json_t *noise, const json_t *c, const char *v)
+{
+	const json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(noise, "floors"), i, f) {
+		if (!strcmp(rs_str(f, "suite"), rs_str(c, "suite")) &&
+		    !strcmp(rs_str(f, "case"), rs_str(c, "case")) &&
+		    !strcmp(rs_str(f, "device"), rs_str(c, "device")) &&
+		    !strcmp(rs_str(f, "point"), rs_str(c, "point")) &&
+		    !strcmp(rs_str(f, "variant"), v))
+			return rs_num(f, "pct");
+	}
+	return NAN;
+}
+
+/* A --noise file: "floors", each with its strings and a pct >= 0. */
+static json_t *load_noise(const char *path)
+{
+	json_error_t e;
+	json_t *j = json_load_file(path, 0, &e), *f, *fl = json_object_get(j, "floors");
+	size_t i;
+
+	if (!j) {
+		vpb_err("compare: --noise %s:%d: %s", path, e.line, e.text);
+		return NULL;
+	}
+	if (!json_is_array(fl))
+		goto bad;
+	json_array_foreach(fl, i, f) {
+		static const char *const keys[] = {"suite", "case", "device", "point", "variant"};
+
+		for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+			if (!json_is_string(json_object_get(f, keys[k])))
+				goto bad;
+		if (!json_is_number(json_object_get(f, "pct")) || !(rs_num(f, "pct") >= 0))
+			goto bad;
+	}
+	return j;
+bad:
+	vpb_err("compare: --noise %s: expected \"floors\": [{suite, case, device, point, variant "
+		"(strings), pct (a number >= 0)}]",
+		path);
+	json_decref(j);
+	return NULL;
+}
+
+/*
+ * Two runs on a drifting clock. Each boot of QEMU's host clock runs at its
+ * own level, every round and variant of it alike: between boots of the
+ * same code the round medians move by 5 to 9 % on the ioctl cases and far
+ * more under contention (results/qemu-q35-tcg-host/<stamp>-aa-compare), and a
+ * rank sum on two runs' round medians takes that for a shift in about one
+ * case of five. What a boot's level cancels from is a variant's shift
+ * against the reference measured in the same round of the same run: so
+ * each side's per-round shifts (variant - its run's reference) are
+ * compared (Hodges-Lehmann, Moses interval, Mann-Whitney, 6 or more rounds
+ * a side), the threshold taken of BASE's median of the variant. The
+ * reference itself has nothing in its run to be judged against: @r then
+ * says so, with "reference": true.
+ */
+static int rounds_vs_reference(const struct compare_side *bs, const json_t *bc, const char *bv,
+			       const struct compare_side *ns, const json_t *nc, const char *nv,
+			       const struct compare_opts *o, json_t **r)
+{
+	const char *bref = reference_of(bs->run, bc), *nref = reference_of(ns->run, nc);
+	struct compare_opts oo = *o;
+	double *da = NULL, *db = NULL, bm, floor;
+	size_t na = 0, nb = 0;
+	char why[400];
+	int ret;
+
+	*r = NULL;
+	if (!strcmp(bv, bref) && !strcmp(nv, nref)) {
+		snprintf(
+			why, sizeof(why),
+			"%s is the runs' reference: on the %s clock its level moves with the boot, "
+			"and nothing in the runs judges it (the other variants are judged against "
+			"it)",
+			bv, drifts(bs->run) ? bs->run->clock_label : ns->run->clock_label);
+		*r = json_pack("{s:s, s:b}", "why", why, "reference", 1);
+		return *r ? 0 : -ENOMEM;
+	}
+	ret = round_shifts(bc, bv, bref, &da, &na);
+	if (!ret)
+		ret = round_shifts(nc, nv, nref, &db, &nb);
+	if (ret == -ENOENT) {
+		snprintf(why, sizeof(why),
+			 "no round medians of the reference (%s in BASE, %s in NEW) to judge %s "
+			 "against; on a drifting clock two runs' own levels do not judge",
+			 bref, nref, bv);
+		*r = json_pack("{s:s}", "why", why);
+		ret = *r ? 0 : -ENOMEM;
+		goto out;
+	}
+	if (ret)
+		goto out;
+	*r = json_object();
+	if (!*r) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	bm = rs_num(json_object_get(json_object_get(bc, "variants"), bv), "median");
+	floor = noise_floor(o->noise, bc, bv);
+	if (floor > oo.threshold_pct)
+		oo.threshold_pct = floor;
+	ret = rounds_unpaired(da, na, db, nb, bm, &oo, *r);
+	if (ret) {
+		json_decref(*r);
+		*r = NULL;
+		goto out;
+	}
+	json_object_set_new(*r, "test",
+			    json_string("rank sum on round shifts against the reference"));
+	json_object_set_new(*r, "reference", json_pack("[s, s]", bref, nref));
+	if (!isnan(floor))
+		json_object_set_new(*r, "noise_floor_pct", json_real(floor));
+out:
+	free(da);
+	free(db);
+	return ret;
+}
+
 static int add_rounds(const struct compare_side *bs, const json_t *bc, const char *bv,
 		      const struct compare_side *ns, const json_t *nc, const char *nv,
 		      const struct compare_opts *o, json_t *j)
@@ -447,6 +620,10 @@ static int add_rounds(const struct compare_side *bs, const json_t *bc, const cha
 			 "%s has no round medians (a run from before summary.json stored them)",
 			 ra ? bs->run->id : ns->run->id);
 		r = json_pack("{s:s}", "why", why);
+	} else if (!paired && (drifts(bs->run) || drifts(ns->run))) {
+		ret = rounds_vs_reference(bs, bc, bv, ns, nc, nv, o, &r);
+		if (ret)
+			goto out;
 	} else {
 		ret = compare_rounds(ma, na, mb, nb, paired, o, &r);
 		if (ret)
@@ -456,6 +633,14 @@ static int add_rounds(const struct compare_side *bs, const json_t *bc, const cha
 	if (judged && paired)
 		snprintf(why, sizeof(why), "%lld paired rounds of one run",
 			 (long long)json_integer_value(json_object_get(r, "n")));
+	else if (judged && json_is_array(json_object_get(r, "reference")))
+		snprintf(why, sizeof(why),
+			 "%lld and %lld rounds of two runs, each round's shift against its run's "
+			 "reference (%s, %s)",
+			 (long long)json_integer_value(json_object_get(r, "base_n")),
+			 (long long)json_integer_value(json_object_get(r, "new_n")),
+			 json_string_value(json_array_get(json_object_get(r, "reference"), 0)),
+			 json_string_value(json_array_get(json_object_get(r, "reference"), 1)));
 	else if (judged)
 		snprintf(why, sizeof(why), "%lld and %lld rounds of two runs",
 			 (long long)json_integer_value(json_object_get(r, "base_n")),
@@ -488,12 +673,6 @@ static long long total_of(const json_t *vd)
 	json_t *x = json_object_get(vd, "total");
 
 	return json_is_integer(x) ? (long long)json_integer_value(x) : valid_of(vd);
-}
-
-/* The clock of a run drifts between rounds unless it is instruction time. */
-static bool drifts(const struct rs_run *r)
-{
-	return strcmp(r->clock_label, "icount") != 0;
 }
 
 /*
@@ -621,6 +800,27 @@ static int compare_pair(struct compare_side *bs, const json_t *bc, const char *b
 	ret = compare_samples(a, na, b, nb, o, &j);
 	if (ret)
 		goto out;
+	/* exact samples give the run's own medians, or the files disagree */
+	if (json_object_get(j, "base_median") && !strcmp(srca, "exact samples") &&
+	    !strcmp(srcb, "exact samples")) {
+		bool isb = rs_num(j, "base_median") != rs_num(bvd, "median");
+		struct rs_run *r = isb ? bs->run : ns->run;
+
+		if (isb || rs_num(j, "new_median") != rs_num(nvd, "median")) {
+			char stem[512];
+
+			rs_case_stem(isb ? bc : nc, stem, sizeof(stem));
+			rs_problem(r,
+				   "%s/%s.values.csv: the median of %s is %.3f ns, summary.json "
+				   "says %.3f",
+				   r->dir, stem, isb ? bv : nv,
+				   rs_num(j, isb ? "base_median" : "new_median"),
+				   rs_num(isb ? bvd : nvd, "median"));
+			ret = -EINVAL;
+			json_decref(j);
+			goto out;
+		}
+	}
 	/* the medians as the run computed them, from its exact samples */
 	if (json_object_get(j, "base_median") && !isnan(rs_num(bvd, "median")) &&
 	    !isnan(rs_num(nvd, "median"))) {
@@ -630,10 +830,12 @@ static int compare_pair(struct compare_side *bs, const json_t *bc, const char *b
 		json_object_set_new(j, "new_median", json_real(rs_num(nvd, "median")));
 		json_object_set_new(j, "shift_pct", json_real(bm ? 100.0 * hl / bm : 0.0));
 	}
+	/* the least exact of the two */
 	json_object_set_new(j, "source",
-			    json_string(!strcmp(srca, "samples") && !strcmp(srcb, "samples")
-						? "samples"
-						: "histogram"));
+			    json_string(!strcmp(srca, "histogram") || !strcmp(srcb, "histogram")
+						? "histogram"
+					: strcmp(srca, srcb) ? "samples"
+							     : srca));
 	if (json_object_get(j, "base_median") && stored_shift(bs, bc, bv, ns, nv, o, j))
 		json_object_set_new(j, "source", json_string("summary.json"));
 	ret = add_rounds(bs, bc, bv, ns, nc, nv, o, j);
@@ -641,9 +843,14 @@ static int compare_pair(struct compare_side *bs, const json_t *bc, const char *b
 		json_decref(j);
 		goto out;
 	}
-	if (!strcmp(rs_str(j, "basis"), "pooled samples") &&
-	    strcmp(rs_str(j, "verdict"), "insufficient data") &&
-	    (drifts(bs->run) || drifts(ns->run))) {
+	if (json_is_true(json_object_get(json_object_get(j, "rounds"), "reference"))) {
+		/* whole runs: the baseline the others were judged against; asked for: no verdict */
+		snprintf(why, sizeof(why), "%s: %s", label,
+			 rs_str(json_object_get(j, "rounds"), "why"));
+		no_judgement(j, bs->variant ? "not judged" : "baseline", why);
+	} else if (!strcmp(rs_str(j, "basis"), "pooled samples") &&
+		   strcmp(rs_str(j, "verdict"), "insufficient data") &&
+		   (drifts(bs->run) || drifts(ns->run))) {
 		const char *clk = drifts(bs->run) ? bs->run->clock_label : ns->run->clock_label;
 
 		snprintf(why, sizeof(why),
@@ -689,9 +896,9 @@ int compare_runs(const struct compare_side *base, const struct compare_side *new
 {
 	struct compare_side bs = *base, ns = *new;
 	json_t *cases = json_array(), *diffs = json_array();
-	json_t *counts =
-		json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "regressed", 0, "improved", 0,
-			  "unchanged", 0, "missing", 0, "insufficient data", 0, "not judged", 0);
+	json_t *counts = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "regressed", 0,
+				   "improved", 0, "unchanged", 0, "missing", 0, "insufficient data",
+				   0, "not judged", 0, "baseline", 0);
 	json_t *bc;
 	size_t i;
 	int ret = 0;
@@ -780,6 +987,8 @@ static void print_text(const json_t *res)
 	       "               new - base median, exact CI and p\n"
 	       "  rounds N/M   two runs' round medians, N and M: Hodges-Lehmann, Moses CI,\n"
 	       "               Mann-Whitney p\n"
+	       "  vs ref N/M   two runs of a drifting clock: the same on each round's shift\n"
+	       "               against its run's reference (a boot's level cancels)\n"
 	       "  pooled       every sample of every round, as N/M (assumes independent samples)\n"
 	       "n: samples; threshold %.2f %% of the base median, alpha %g\n\n",
 	       rs_num(res, "threshold_pct"), rs_num(res, "alpha"));
@@ -812,12 +1021,20 @@ static void print_text(const json_t *res)
 					 (long long)json_integer_value(json_object_get(r, "n")));
 			else
 				snprintf(
-					basis, sizeof(basis), "rounds %lld/%lld",
+					basis, sizeof(basis), "%s %lld/%lld",
+					json_is_array(json_object_get(r, "reference")) ? "vs ref"
+										       : "rounds",
 					(long long)json_integer_value(json_object_get(r, "base_n")),
 					(long long)json_integer_value(json_object_get(r, "new_n")));
-			if (strcmp(rs_str(c, "verdict"), rs_str(c, "pooled_verdict")))
+			if (json_object_get(r, "noise_floor_pct"))
+				snprintf(verdict, sizeof(verdict), "%s (noise floor %.3g %%)",
+					 rs_str(c, "verdict"), rs_num(r, "noise_floor_pct"));
+			else if (strcmp(rs_str(c, "verdict"), rs_str(c, "pooled_verdict")))
 				snprintf(verdict, sizeof(verdict), "%s (pooled: %s)",
 					 rs_str(c, "verdict"), rs_str(c, "pooled_verdict"));
+		} else if (!strcmp(rs_str(c, "verdict"), "baseline")) {
+			fig = NULL; /* no figure of its own is judged */
+			snprintf(basis, sizeof(basis), "-");
 		} else if (json_object_get(c, "basis")) {
 			why = *rs_str(c, "basis_why") ? rs_str(c, "basis_why") : "not stated";
 			cnt = json_object_get(pooled, why);
@@ -851,12 +1068,45 @@ static void print_text(const json_t *res)
 	       (long long)json_integer_value(json_object_get(c, "missing")),
 	       (long long)json_integer_value(json_object_get(c, "insufficient data")),
 	       (long long)json_integer_value(json_object_get(c, "not judged")));
+	if (json_integer_value(json_object_get(c, "baseline")))
+		printf("%lld baseline: the runs' reference, which the other variants were judged "
+		       "against\n",
+		       (long long)json_integer_value(json_object_get(c, "baseline")));
 	json_array_foreach(json_object_get(res, "cases"), i, c)
 		if (*rs_str(c, "why"))
 			printf("%s: %s\n", rs_str(c, "verdict"), rs_str(c, "why"));
 	json_object_foreach(pooled, why, d)
 		printf("pooled (%lld case%s): %s\n", (long long)json_integer_value(d),
 		       json_integer_value(d) == 1 ? "" : "s", why);
+	{
+		long long nf = 0;
+
+		json_array_foreach(json_object_get(res, "cases"), i, c)
+			nf += !!json_object_get(json_object_get(c, "rounds"), "noise_floor_pct");
+		if (nf)
+			printf("%lld case%s judged against the larger of the threshold and its "
+			       "between-boot noise floor (--noise)\n",
+			       nf, nf == 1 ? "" : "s");
+	}
+	json_object_clear(pooled);
+	json_array_foreach(json_object_get(res, "cases"), i, c) {
+		const char *src = rs_str(c, "source");
+		json_t *cnt;
+
+		if (!*src)
+			continue;
+		cnt = json_object_get(pooled, src);
+		json_object_set_new(pooled, src,
+				    json_integer(cnt ? json_integer_value(cnt) + 1 : 1));
+	}
+	json_object_foreach(pooled, why, d)
+		printf("pooled figures (%lld case%s) from %s\n", (long long)json_integer_value(d),
+		       json_integer_value(d) == 1 ? "" : "s",
+		       !strcmp(why, "exact samples") ? "the exact samples (<stem>.values.csv)"
+		       : !strcmp(why, "samples")     ? "the per-sample CSV (to 1 ps)"
+		       : !strcmp(why, "histogram")
+			       ? "histogram midpoints (a run without exact samples; < 0.4 % error)"
+			       : "summary.json (the run's own figures)");
 	json_decref(pooled);
 }
 
@@ -887,6 +1137,7 @@ int cmd_compare(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"cross-platform", no_argument, NULL, 'x'},
 		{"allow-insufficient", no_argument, NULL, 'i'},
+		{"noise", required_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -895,7 +1146,8 @@ int cmd_compare(int argc, char **argv)
 	struct compare_side bs = {&rb, NULL}, ns = {&rn, NULL};
 	char bdir[2048], ndir[2048];
 	bool as_json = false, allow = false;
-	json_t *res = NULL, *cnt;
+	json_t *res = NULL, *cnt, *noise = NULL;
+	const char *noise_path = NULL;
 	int opt, ret, code;
 
 	optind = 1;
@@ -924,6 +1176,9 @@ int cmd_compare(int argc, char **argv)
 		case 'i':
 			allow = true;
 			break;
+		case 'n':
+			noise_path = optarg;
+			break;
 		case 'h':
 			compare_usage(stdout);
 			return VPB_EXIT_OK;
@@ -944,6 +1199,14 @@ int cmd_compare(int argc, char **argv)
 				? argv[optind]
 				: argv[optind + 1]);
 		return VPB_EXIT_USAGE;
+	}
+	if (noise_path) {
+		noise = load_noise(noise_path);
+		if (!noise) {
+			code = VPB_EXIT_USAGE;
+			goto out;
+		}
+		o.noise = noise;
 	}
 	/* every problem with either run is named on stderr as it is found */
 	if (rs_load(bdir, &rb) || rs_load(ndir, &rn) || json_array_size(rb.problems) ||
@@ -974,6 +1237,7 @@ int cmd_compare(int argc, char **argv)
 	code = ret > 0 ? VPB_EXIT_FAIL : VPB_EXIT_OK;
 out:
 	json_decref(res);
+	json_decref(noise);
 	rs_free(&rb);
 	rs_free(&rn);
 	return code;

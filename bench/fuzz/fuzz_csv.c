@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fuzz_csv.c - the per-case files of a run directory (bench/lib/resultset.c):
- * the input is both <stem>.csv (rs_load_samples()) and <stem>.hist.csv
- * (rs_load_hist()) of a run whose summary.json has that one case, and
- * rs_case_values() then takes the values of the variant of the first row,
- * as `compare` does. Both formats are read: schema 2 (RFC 4180, a header
+ * the input is <stem>.csv (rs_load_samples()), <stem>.hist.csv
+ * (rs_load_hist()) and, when its first byte is odd, <stem>.values.csv
+ * (rs_load_values(), which rs_case_values() then reads first) of a run
+ * whose summary.json has that one case, and rs_case_values() then takes
+ * the values of the variant of the first row, as `compare` does. Both formats are read: schema 2 (RFC 4180, a header
  * row) and schema 1 (space-separated); the seeds, the fixture runs' files,
  * hold both.
  */
@@ -33,7 +34,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char csv[PATH_MAX], hist[PATH_MAX], err[600], variant[32] = "";
+	char csv[PATH_MAX], hist[PATH_MAX], vals[PATH_MAX], err[600], variant[32] = "";
+	struct rs_value_row *vr;
 	struct rs_hist_row *rows;
 	struct rs_samples s;
 	const char *source;
@@ -42,6 +44,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_write("run/s.c.csv", data, size, csv);
 	fuzz_write("run/s.c.hist.csv", data, size, hist);
+	fuzz_write("run/s.c.values.csv", data, size, vals);
+	if (!size || !(data[0] & 1))
+		unlink(vals);
+	else if (!rs_load_values(vals, &vr, &n, err, sizeof(err))) {
+		for (size_t i = 0; i < n; i++)
+			FUZZ_CHECK(isfinite(vr[i].value) && vr[i].round && vr[i].count);
+		if (n)
+			snprintf(variant, sizeof(variant), "%s", vr[0].variant);
+		free(vr);
+	}
 	if (!rs_load_samples(csv, &s, err, sizeof(err))) {
 		for (size_t i = 0; i < s.n; i++)
 			FUZZ_CHECK(isfinite(s.s[i].value));

@@ -892,13 +892,19 @@ static int csv_row(struct csv *c, const char *path, int width, int ver, char *er
 	return ret;
 }
 
-static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, size_t *n, char *err,
-			size_t errlen)
+/*
+ * The data records of a version 2 file whose header names the columns
+ * @need (5 of them, schema_version first), each parsed by @parse into an
+ * element of @size bytes of the malloc'ed array @rows (@n of them).
+ * @parse gets the fields in @need's order and returns false (with @err
+ * set, without the path and line) for a corrupt record.
+ */
+static int load_rows_v2(FILE *f, const char *path, const char *const *need, size_t size,
+			bool (*parse)(char **fld, void *row, char *err, size_t errlen), void **rows,
+			size_t *n, char *err, size_t errlen)
 {
-	static const char *const need[] = {"schema_version", "variant", "lo_ns",
-					   "hi_ns",	     "count",	NULL};
 	struct csv *c = calloc(1, sizeof(*c));
-	struct rs_hist_row *v = NULL;
+	char *v = NULL, *fld[5], why[200];
 	size_t cnt = 0, cap = 0;
 	int idx[5], width, ret;
 
@@ -909,23 +915,9 @@ static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, si
 	ret = csv_header(c, path, need, idx, err, errlen);
 	width = c->nfield;
 	while (!ret && (ret = csv_row(c, path, width, idx[0], err, errlen)) > 0) {
-		struct rs_hist_row row;
-		unsigned long long count;
-
 		ret = 0;
-		copy(row.variant, sizeof(row.variant), c->field[idx[1]]);
-		if (csv_num(c->field[idx[2]], &row.lo) || csv_num(c->field[idx[3]], &row.hi) ||
-		    row.hi < row.lo || csv_uint(c->field[idx[4]], &count)) {
-			snprintf(err, errlen,
-				 "%s:%zu: corrupt: expected lo_ns <= hi_ns (numbers) and a count",
-				 path, c->line);
-			ret = -EINVAL;
-			break;
-		}
-		row.count = count;
 		if (cnt == cap) {
-			struct rs_hist_row *nv =
-				realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*nv));
+			char *nv = realloc(v, (cap = cap ? 2 * cap : 64) * size);
 
 			if (!nv) {
 				ret = -ENOMEM;
@@ -933,7 +925,14 @@ static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, si
 			}
 			v = nv;
 		}
-		v[cnt++] = row;
+		for (int i = 0; i < 5; i++)
+			fld[i] = c->field[idx[i]];
+		if (!parse(fld, v + cnt * size, why, sizeof(why))) {
+			snprintf(err, errlen, "%s:%zu: corrupt: %s", path, c->line, why);
+			ret = -EINVAL;
+			break;
+		}
+		cnt++;
 	}
 	free(c);
 	if (ret) {
@@ -943,6 +942,65 @@ static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, si
 	*rows = v;
 	*n = cnt;
 	return 0;
+}
+
+static bool parse_hist_row(char **fld, void *row, char *err, size_t errlen)
+{
+	struct rs_hist_row *r = row;
+	unsigned long long count;
+
+	copy(r->variant, sizeof(r->variant), fld[1]);
+	if (csv_num(fld[2], &r->lo) || csv_num(fld[3], &r->hi) || r->hi < r->lo ||
+	    csv_uint(fld[4], &count)) {
+		snprintf(err, errlen, "expected lo_ns <= hi_ns (numbers) and a count");
+		return false;
+	}
+	r->count = count;
+	return true;
+}
+
+static int load_hist_v2(FILE *f, const char *path, struct rs_hist_row **rows, size_t *n, char *err,
+			size_t errlen)
+{
+	static const char *const need[] = {"schema_version", "variant", "lo_ns",
+					   "hi_ns",	     "count",	NULL};
+
+	void *v = NULL;
+	int ret = load_rows_v2(f, path, need, sizeof(**rows), parse_hist_row, &v, n, err, errlen);
+
+	if (!ret)
+		*rows = v;
+	return ret;
+}
+
+static bool parse_value_row(char **fld, void *row, char *err, size_t errlen)
+{
+	struct rs_value_row *r = row;
+	unsigned long long round, count;
+
+	copy(r->variant, sizeof(r->variant), fld[1]);
+	if (csv_uint(fld[2], &round) || !round || round > UINT_MAX || csv_num(fld[3], &r->value) ||
+	    csv_uint(fld[4], &count) || !count) {
+		snprintf(err, errlen, "expected a round from 1, a value_ns and a count from 1");
+		return false;
+	}
+	r->round = (unsigned int)round;
+	r->count = count;
+	return true;
+}
+
+static int load_values_v2(FILE *f, const char *path, struct rs_value_row **rows, size_t *n,
+			  char *err, size_t errlen)
+{
+	static const char *const need[] = {"schema_version", "variant", "round",
+					   "value_ns",	     "count",	NULL};
+
+	void *v = NULL;
+	int ret = load_rows_v2(f, path, need, sizeof(**rows), parse_value_row, &v, n, err, errlen);
+
+	if (!ret)
+		*rows = v;
+	return ret;
 }
 
 static int load_samples_v2(FILE *f, const char *path, struct rs_samples *out, char *err,
@@ -1065,6 +1123,26 @@ int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *e
 	return ret;
 }
 
+int rs_load_values(const char *path, struct rs_value_row **rows, size_t *n, char *err,
+		   size_t errlen)
+{
+	int version, ret;
+	FILE *f = open_csv(path, &version, err, errlen);
+
+	*rows = NULL;
+	*n = 0;
+	if (!f)
+		return -ENOENT;
+	if (version == 1) { /* the file came with schema version 2 */
+		snprintf(err, errlen, "%s:1: corrupt: not RFC 4180 CSV with a header row", path);
+		ret = -EINVAL;
+	} else {
+		ret = load_values_v2(f, path, rows, n, err, errlen);
+	}
+	fclose(f);
+	return ret;
+}
+
 int rs_load_samples(const char *path, struct rs_samples *out, char *err, size_t errlen)
 {
 	int version, ret;
@@ -1096,7 +1174,7 @@ static int push(double **v, size_t *n, size_t *cap, double x)
 int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, double **v, size_t *n,
 		   const char **source)
 {
-	char stem[512], path[3000], err[600];
+	char stem[512], path[3000], err[3200];
 	struct rs_samples s;
 	struct rs_hist_row *rows;
 	size_t nrows, cap = 0;
@@ -1107,6 +1185,38 @@ int rs_case_values(struct rs_run *r, const json_t *c, const char *variant, doubl
 	*v = NULL;
 	*n = 0;
 	rs_case_stem(c, stem, sizeof(stem));
+	snprintf(path, sizeof(path), "%s/%s.values.csv", r->dir, stem);
+	if (!stat(path, &st)) {
+		struct rs_value_row *vr;
+
+		ret = rs_load_values(path, &vr, &nrows, err, sizeof(err));
+		if (ret == -ENOMEM)
+			return ret;
+		for (size_t i = 0; !ret && i < nrows && total <= RS_MAX_VALUES; i++)
+			if (!strcmp(vr[i].variant, variant))
+				total += vr[i].count < RS_MAX_VALUES ? vr[i].count
+								     : RS_MAX_VALUES + 1;
+		if (!ret && total > RS_MAX_VALUES) {
+			snprintf(err, sizeof(err),
+				 "%s: more than %d samples of %s, too many to read", path,
+				 RS_MAX_VALUES, variant);
+			ret = -EINVAL;
+		}
+		for (size_t i = 0; !ret && i < nrows; i++)
+			for (uint64_t k = 0;
+			     !strcmp(vr[i].variant, variant) && k < vr[i].count && !ret; k++)
+				ret = push(v, n, &cap, vr[i].value);
+		free(vr);
+		if (ret == -ENOMEM)
+			goto nomem;
+		if (!ret) {
+			*source = "exact samples";
+			return 0;
+		}
+		/* an exact file that cannot be read is a problem, not a fallback */
+		rs_problem(r, "%s", err);
+		return -ENOENT;
+	}
 	snprintf(path, sizeof(path), "%s/%s.csv", r->dir, stem);
 	if (!stat(path, &st)) {
 		ret = rs_load_samples(path, &s, err, sizeof(err));

@@ -188,6 +188,34 @@ struct rs_hist_row {
  */
 int rs_load_hist(const char *path, struct rs_hist_row **rows, size_t *n, char *err, size_t errlen);
 
+/**
+ * struct rs_value_row - one row of a <stem>.values.csv.
+ * @variant: variant name
+ * @round: round, from 1
+ * @value: ns per operation, exact as the run summarised it
+ * @count: valid samples of that variant and round with this value
+ */
+struct rs_value_row {
+	char variant[32];
+	unsigned int round;
+	double value;
+	uint64_t count;
+};
+
+/**
+ * rs_load_values() - read a <stem>.values.csv: RFC 4180 with a header row
+ * naming schema_version, variant, round, value_ns and count.
+ * @path: the file
+ * @rows: out, malloc'ed (NULL when empty)
+ * @n: out, number of rows
+ * @err: out, the problem ("path:line: ...") on failure
+ * @errlen: size of @err
+ *
+ * Return: 0; -ENOENT (missing), -EINVAL (malformed row), -ENOMEM.
+ */
+int rs_load_values(const char *path, struct rs_value_row **rows, size_t *n, char *err,
+		   size_t errlen);
+
 #define RS_MAX_EXTRA 16
 
 /**
@@ -250,12 +278,14 @@ int rs_extra_index(const struct rs_samples *s, const char *name);
  * @variant: the variant
  * @v: out, malloc'ed values (NULL when none)
  * @n: out, their number
- * @source: out, "samples" (from <stem>.csv, exact) or "histogram" (from
- *          <stem>.hist.csv, each sample at its bucket's midpoint; relative
- *          error < 0.4 %, see hist.h)
+ * @source: out, "exact samples" (from <stem>.values.csv: the values the
+ *          run summarised), "samples" (from <stem>.csv, to 1 ps) or "histogram" (from
+ * <stem>.hist.csv, each sample at its bucket's midpoint; relative error < 0.4 %, see hist.h; runs
+ *          from before the values were kept)
  *
  * Problems with the files are recorded in @r->problems. A histogram is not
- * expanded into more than RS_MAX_VALUES values (it is then not usable).
+ * expanded into more than RS_MAX_VALUES values (it is then not usable),
+ * nor are the value counts of a <stem>.values.csv.
  *
  * Return: 0; -ENOENT when neither file is usable; -ENOMEM.
  */
@@ -286,11 +316,16 @@ void rs_html_puts(FILE *f, const char *s);
  * @threshold_pct: smallest |shift| that counts, in % of the base median
  * @alpha: significance level of the test (Mann-Whitney or signed rank)
  * @cross_platform: allow runs of different platforms
+ * @noise: NULL, or the between-boot noise floors of a drifting clock
+ *         (--noise: "floors": [{suite, case, device, point, variant, pct}]):
+ *         two runs of such a clock judge a case and variant listed there
+ *         with its pct as the threshold when that is larger
  */
 struct compare_opts {
 	double threshold_pct;
 	double alpha;
 	bool cross_platform;
+	const json_t *noise;
 };
 
 /**

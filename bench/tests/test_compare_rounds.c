@@ -6,8 +6,9 @@
  * series in a round shifted by its own random offset, as on QEMU's host
  * clock): there the pooled test flags A/A comparisons, the round-level one
  * must not, and a real shift in every round must still be flagged. Same run
- * (paired rounds) and two runs (unpaired), the fall-back to pooled samples
- * with its reason, and the text output.
+ * (paired rounds) and two runs (unpaired; each boot at its own level, which
+ * only a round's shift against the run's reference cancels), the fall-back
+ * to pooled samples with its reason, and the text output.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +36,8 @@
 #define REPEATS 50
 
 static char tmpdir[] = "/tmp/vpb-cmpr-XXXXXX";
+/* write_run(): the sd of a run's own level (a boot's), 0 for none */
+static double boot_sd;
 
 static int setup(void **state)
 {
@@ -62,8 +65,9 @@ static double gauss(struct stats_rng *r)
  * A run directory with one case and variants "a" and "b" (b's samples
  * scaled by 1 + @shift), @rounds rounds of SAMPLES samples each: a sample
  * is 500 ns * (1 + shift) * exp(o + 0.01 N(0, 1)), with o ~ N(0, @drift)
- * drawn once per variant and round. summary.json carries the round
- * medians as the runner stores them, unless @no_medians (an older run).
+ * drawn once per variant and round, plus the run's level, N(0, boot_sd),
+ * drawn once. summary.json carries the round medians as the runner stores
+ * them, unless @no_medians (an older run); a is the reference.
  */
 static void write_run(const char *dir, uint64_t seed, unsigned int rounds, double shift,
 		      double drift, bool no_medians)
@@ -72,6 +76,7 @@ static void write_run(const char *dir, uint64_t seed, unsigned int rounds, doubl
 	char path[512];
 	struct stats_rng rng;
 	json_t *run, *sum, *vars = json_object();
+	double boot;
 	FILE *f;
 
 	mkdir(dir, 0755);
@@ -86,13 +91,14 @@ static void write_run(const char *dir, uint64_t seed, unsigned int rounds, doubl
 	assert_non_null(f);
 	fprintf(f, "# variant round seq value_ns valid state why\n");
 	stats_rng_seed(&rng, seed);
+	boot = boot_sd ? boot_sd * gauss(&rng) : 0;
 	for (int v = 0; v < 2; v++) {
 		json_t *med = json_array();
 		double *all = malloc(rounds * SAMPLES * sizeof(*all));
 
 		assert_non_null(all);
 		for (unsigned int r = 1; r <= rounds; r++) {
-			double x[SAMPLES], o = drift * gauss(&rng);
+			double x[SAMPLES], o = boot + drift * gauss(&rng);
 
 			for (int i = 0; i < SAMPLES; i++) {
 				x[i] = 500 * (v ? 1 + shift : 1) * exp(o + 0.01 * gauss(&rng));
@@ -114,9 +120,9 @@ static void write_run(const char *dir, uint64_t seed, unsigned int rounds, doubl
 			json_object_del(json_object_get(vars, names[v]), "round_medians");
 	}
 	fclose(f);
-	sum = json_pack("{s:i, s:[{s:s, s:s, s:s, s:s, s:o}]}", "schema_version", 1, "cases",
+	sum = json_pack("{s:i, s:[{s:s, s:s, s:s, s:s, s:s, s:o}]}", "schema_version", 1, "cases",
 			"suite", "ioctl", "case", "get-info", "device", "0000:01:00.0", "point", "",
-			"variants", vars);
+			"reference", "a", "variants", vars);
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	assert_int_equal(json_dump_file(sum, path, 0), 0);
 	json_decref(sum);
@@ -329,37 +335,83 @@ static void test_same_run_shift(void **state)
 	assert_int_equal(flagged, REPEATS);
 }
 
-/* Two runs, variant a in both, A/A: the rounds do not pair. */
+/* The round medians of variant @v of a run written by write_run(). */
+static void stored_medians(const char *dir, const char *v, double *m, size_t n)
+{
+	char path[512];
+	json_t *sum, *a;
+
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	sum = json_load_file(path, 0, NULL);
+	assert_non_null(sum);
+	a = json_object_get(
+		json_object_get(json_object_get(json_array_get(json_object_get(sum, "cases"), 0),
+						"variants"),
+				v),
+		"round_medians");
+	assert_int_equal(json_array_size(a), n);
+	for (size_t i = 0; i < n; i++)
+		m[i] = json_number_value(json_array_get(a, i));
+	json_decref(sum);
+}
+
+/*
+ * Two runs, A/A, each at its own level (5 % sd, every variant and round of
+ * the run alike: a boot of QEMU's host clock): the rank sum on the two
+ * runs' round medians takes the level for a shift, each round's shift
+ * against the run's reference (a) does not. The reference itself has
+ * nothing to be judged against.
+ */
 static void test_two_runs_aa(void **state)
 {
-	int pooled = 0, pooled_regressed = 0, flagged = 0;
+	struct compare_opts o = {.threshold_pct = 2, .alpha = 0.01};
+	int pooled = 0, medians = 0, flagged = 0;
 	char a[300], b[300];
 
 	(void)state;
+	boot_sd = 0.05;
 	for (uint64_t seed = 201; seed <= 200 + REPEATS; seed++) {
-		json_t *c;
+		double ma[8], mb[8];
+		json_t *c, *j;
 
 		snprintf(a, sizeof(a), "%s/x%llu", tmpdir, (unsigned long long)seed);
 		snprintf(b, sizeof(b), "%s/y%llu", tmpdir, (unsigned long long)seed);
-		write_run(a, 2 * seed, 8, 0, 0.10, false);
-		write_run(b, 2 * seed + 1, 8, 0, 0.10, false);
-		c = compare_case(a, "a", b, "a");
+		write_run(a, 2 * seed, 8, 0, 0.02, false);
+		write_run(b, 2 * seed + 1, 8, 0, 0.02, false);
+		c = compare_case(a, "b", b, "b");
 		assert_string_equal(rs_str(c, "basis"), "rounds");
-		assert_string_equal(rs_str(c, "basis_why"), "8 and 8 rounds of two runs");
+		assert_string_equal(rs_str(c, "basis_why"),
+				    "8 and 8 rounds of two runs, each round's shift against its "
+				    "run's reference (a, a)");
 		assert_string_equal(rs_str(json_object_get(c, "rounds"), "test"),
-				    "rank sum on round medians");
+				    "rank sum on round shifts against the reference");
 		pooled += strcmp(rs_str(c, "pooled_verdict"), "unchanged") != 0;
-		pooled_regressed += !strcmp(rs_str(c, "pooled_verdict"), "regressed");
 		flagged += strcmp(rs_str(c, "verdict"), "unchanged") != 0;
 		json_decref(c);
+		/* the same two runs judged on their round medians alone */
+		stored_medians(a, "b", ma, 8);
+		stored_medians(b, "b", mb, 8);
+		assert_int_equal(compare_rounds(ma, 8, mb, 8, false, &o, &j), 0);
+		medians += strcmp(rs_str(j, "verdict"), "unchanged") != 0;
+		json_decref(j);
+		c = compare_case(a, "a", b, "a");
+		assert_string_equal(rs_str(c, "verdict"), "not judged");
+		assert_non_null(strstr(rs_str(c, "why"), "a is the runs' reference: on the host "
+							 "clock its level moves with the boot"));
+		json_decref(c);
 	}
-	print_message("two runs, A/A: pooled flags %d of %d (%d regressed), rounds %d\n", pooled,
-		      REPEATS, pooled_regressed, flagged);
-	assert_true(pooled_regressed >= REPEATS / 5);
+	boot_sd = 0;
+	print_message("two runs, A/A: pooled flags %d of %d, round medians %d, round shifts "
+		      "against the reference %d\n",
+		      pooled, REPEATS, medians, flagged);
+	assert_true(medians >= REPEATS / 2);
 	assert_true(flagged <= 1);
 }
 
-/* Two runs, the new one's b 10 % slower than the base's a in every round. */
+/*
+ * Two runs at their own levels, b as fast as a in the base, 10 % slower in
+ * every round of the new one: regressed by rounds.
+ */
 static void test_two_runs_shift(void **state)
 {
 	int flagged = 0;
@@ -371,15 +423,54 @@ static void test_two_runs_shift(void **state)
 
 		snprintf(a, sizeof(a), "%s/x%llu", tmpdir, (unsigned long long)seed);
 		snprintf(b, sizeof(b), "%s/y%llu", tmpdir, (unsigned long long)seed);
-		write_run(a, 2 * seed, 8, 0.10, 0.02, false);
+		boot_sd = 0.05;
+		write_run(a, 2 * seed, 8, 0, 0.02, false);
 		write_run(b, 2 * seed + 1, 8, 0.10, 0.02, false);
-		c = compare_case(a, "a", b, "b");
+		boot_sd = 0;
+		c = compare_case(a, "b", b, "b");
 		assert_string_equal(rs_str(c, "basis"), "rounds");
 		flagged += !strcmp(rs_str(c, "verdict"), "regressed");
 		json_decref(c);
 	}
 	print_message("two runs, 10 %% shift: %d of %d regressed by rounds\n", flagged, REPEATS);
 	assert_int_equal(flagged, REPEATS);
+}
+
+/*
+ * --noise: a floor above the shift turns a regression of two runs on a
+ * drifting clock into unchanged, and is named; one below leaves it.
+ */
+static void test_noise_floor(void **state)
+{
+	struct rs_run rb, rn;
+	struct compare_side sb = {&rb, "b"}, sn = {&rn, "b"};
+	char a[300], b[300];
+	double floors[] = {20, 5};
+	const char *want[] = {"unchanged", "regressed"};
+	json_t *res, *c;
+
+	(void)state;
+	snprintf(a, sizeof(a), "%s/nx", tmpdir);
+	snprintf(b, sizeof(b), "%s/ny", tmpdir);
+	write_run(a, 401, 8, 0, 0.02, false);
+	write_run(b, 402, 8, 0.10, 0.02, false);
+	for (int i = 0; i < 2; i++) {
+		json_t *noise = json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:f}]}", "floors", "suite",
+					  "ioctl", "case", "get-info", "device", "0000:01:00.0",
+					  "point", "", "variant", "b", "pct", floors[i]);
+		struct compare_opts o = {.threshold_pct = 2, .alpha = 0.01, .noise = noise};
+
+		assert_int_equal(rs_load(a, &rb), 0);
+		assert_int_equal(rs_load(b, &rn), 0);
+		assert_true(compare_runs(&sb, &sn, &o, &res) >= 0);
+		c = json_array_get(json_object_get(res, "cases"), 0);
+		assert_string_equal(rs_str(c, "verdict"), want[i]);
+		assert_true(rs_num(json_object_get(c, "rounds"), "noise_floor_pct") == floors[i]);
+		json_decref(res);
+		json_decref(noise);
+		rs_free(&rb);
+		rs_free(&rn);
+	}
 }
 
 /* A copy of a run is the same run: its rounds still pair. */
@@ -504,6 +595,17 @@ static void test_text(void **state)
 			       "of the host clock"));
 	assert_non_null(strstr(buf, "/told has no round medians"));
 	assert_non_null(strstr(buf, "\npooled (1 case): "));
+
+	/* whole runs at their own levels (test_two_runs_aa's first): b judged
+	 * against the reference, which is the baseline (exit 0) */
+	snprintf(a, sizeof(a), "%s/x201", tmpdir);
+	snprintf(b, sizeof(b), "%s/y201", tmpdir);
+	assert_int_equal(compare_text(a, b, buf, sizeof(buf)), VPB_EXIT_OK);
+	print_message("%s", buf);
+	assert_non_null(strstr(buf, " vs ref 8/8  unchanged"));
+	assert_non_null(strstr(buf, " -           baseline\n"));
+	assert_non_null(strstr(buf, "\n1 baseline: the runs' reference, which the other variants "
+				    "were judged against\n"));
 }
 
 int main(void)
@@ -513,7 +615,7 @@ int main(void)
 		cmocka_unit_test(test_same_run_aa), cmocka_unit_test(test_same_run_shift),
 		cmocka_unit_test(test_two_runs_aa), cmocka_unit_test(test_two_runs_shift),
 		cmocka_unit_test(test_copy_pairs),  cmocka_unit_test(test_fallback),
-		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text),	    cmocka_unit_test(test_noise_floor),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -5,11 +5,14 @@
     python3 test_csv.py VFIO-PM-BENCH
 
 Runs the null suite with --keep-samples into a scratch directory and reads
-each <stem>.csv and <stem>.hist.csv of the run, and of the fixture run
-written in schema 2, as RFC 4180 (results/README.md): a header row whose
-first column is schema_version, CRLF record ends, every row as wide as the
-header, schema_version 2 in every row, and the columns of the format with
-values of their type. Exit 0 when all hold, 1 (with the reasons) when not.
+each <stem>.csv, <stem>.values.csv and <stem>.hist.csv of the run, and of
+the fixture run written in schema 2, as RFC 4180 (results/README.md): a
+header row whose first column is schema_version, CRLF record ends, every row
+as wide as the header, schema_version 2 in every row, and the columns of the
+format with values of their type. The run's exact values are those its
+summary.json counts and summarises: per variant, as many valid samples and
+the same median (type 7, computed here independently), to the bit. Exit 0
+when all hold, 1 (with the reasons) when not.
 """
 import csv
 import json
@@ -23,8 +26,10 @@ import tempfile
 SCHEMA = "2"
 SAMPLES = ["schema_version", "variant", "round", "seq", "value_ns", "valid", "state"]
 HIST = ["schema_version", "variant", "lo_ns", "hi_ns", "count"]
+VALUES = ["schema_version", "variant", "round", "value_ns", "count"]
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURE = os.path.join(HERE, "fixtures/runs/qemu-q35-tcg-icount/20261125T014317Z-vm")
+FIXTURES = [os.path.join(HERE, "fixtures/runs/qemu-q35-tcg-icount/20261125T014317Z-vm"),
+            os.path.join(HERE, "fixtures/runs/qemu-q35-tcg-icount-exact/20261205T102529Z-vm")]
 
 problems = []
 
@@ -44,8 +49,9 @@ def check_file(path):
         bad(path, 1, "empty: no header row")
         return 0
     header, data = rows[0], rows[1:]
-    hist = path.endswith(".hist.csv")
-    need = HIST if hist else SAMPLES + ["why"]
+    last = (None, None)
+    hist = path.endswith(".hist.csv") or path.endswith(".values.csv")
+    need = (VALUES if path.endswith(".values.csv") else HIST) if hist else SAMPLES + ["why"]
     if header[: len(need) - (0 if hist else 1)] != need[: len(need) - (0 if hist else 1)]:
         bad(path, 1, f"header {header} does not start with {need}")
     if not hist and header[-1] != "why":
@@ -58,7 +64,15 @@ def check_file(path):
         if r["schema_version"] != SCHEMA:
             bad(path, i, f"schema_version {r['schema_version']!r}, not {SCHEMA}")
         try:
-            if hist:
+            if need is VALUES:
+                key = (r["variant"], int(r["round"]))
+                v, n = float(r["value_ns"]), int(r["count"])
+                if key[1] < 1 or n < 1:
+                    bad(path, i, f"round {key[1]} count {n}")
+                if i > 2 and key == last[0] and v <= last[1]:
+                    bad(path, i, f"value {v} not above the row before's {last[1]}")
+                last = (key, v)
+            elif hist:
                 lo, hi, n = float(r["lo_ns"]), float(r["hi_ns"]), int(r["count"])
                 if not 0 <= lo <= hi or n < 1:
                     bad(path, i, f"bucket {lo}..{hi} count {n}")
@@ -93,11 +107,12 @@ def main():
         # reads it (RFC 4180, summary.json's values)
         files = [f for f in files if os.path.basename(f) != "metrics.csv"]
         names = {os.path.basename(f) for f in files}
-        for need in ["null.empty.csv", "null.empty.hist.csv", "null.getppid.csv",
-                     "null.getppid.hist.csv"]:
+        for need in ["null.empty.csv", "null.empty.hist.csv", "null.empty.values.csv",
+                     "null.getppid.csv", "null.getppid.hist.csv", "null.getppid.values.csv"]:
             if need not in names:
                 problems.append(f"{need}: not written by the run")
-        files += sorted(glob.glob(os.path.join(FIXTURE, "*.csv")))
+        for fx in FIXTURES:
+            files += sorted(glob.glob(os.path.join(fx, "*.csv")))
         total = 0
         for f in files:
             total += check_file(f)
@@ -107,10 +122,23 @@ def main():
             path = os.path.join(runs[0], f"{c['suite']}.{c['case']}.csv")
             with open(path, newline="") as f:
                 rows = list(csv.DictReader(f))
+            with open(path.replace(".csv", ".values.csv"), newline="") as f:
+                vals = list(csv.DictReader(f))
             for v, d in c["variants"].items():
                 n = sum(1 for r in rows if r["variant"] == v)
                 if n != d["total"]:
                     problems.append(f"{path}: {n} rows of {v}, summary.json says {d['total']}")
+                x = sorted(float(r["value_ns"]) for r in vals if r["variant"] == v
+                           for _ in range(int(r["count"])))
+                if len(x) != d["valid"]:
+                    problems.append(f"{path}: {len(x)} exact values of {v}, "
+                                    f"summary.json counts {d['valid']} valid")
+                elif x:
+                    h = (len(x) - 1) * 0.5  # type 7
+                    med = x[int(h)] + (h - int(h)) * (x[min(int(h) + 1, len(x) - 1)] - x[int(h)])
+                    if med != d["median"]:
+                        problems.append(f"{path}: median of the exact values of {v} {med!r}, "
+                                        f"summary.json {d['median']!r}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for p in problems:

@@ -140,6 +140,36 @@ grep -q "regressed" <(grep -v "^0 regressed" "$tmp/out") && bad "host: a regress
 "$here/../../scripts/check-compare.sh" "$bin" "$fix" "$here/fixtures/runs/qemu-q35-tcg-icount/20261125T014317Z-vm" \
 	>"$tmp/out" 2>&1 && ok || { bad "check-compare.sh on the fixtures:"; tail -5 "$tmp/out"; }
 
+# a run that keeps its exact samples: compared as two runs, from them, to the ns
+exact=$here/fixtures/runs/qemu-q35-tcg-icount-exact/20261205T102529Z-vm
+"$here/../../scripts/check-compare.sh" "$bin" "$exact" >"$tmp/out" 2>&1 &&
+	grep -q "(2 of them as two runs, from exact samples), all agree" "$tmp/out" && ok ||
+	{ bad "check-compare.sh on the exact fixture:"; tail -5 "$tmp/out"; }
+ea=$tmp/exact-a eb=$tmp/exact-b
+cp -r "$exact" "$ea"
+cp -r "$exact" "$eb"
+jqi "$eb/run.json" '.run_id = "exact-b" | .start_time = "2026-12-05T11:00:00Z"'
+gate 0 0 "^pooled figures \(4 cases\) from the exact samples" "$bin" compare "$ea" "$eb"
+# ... which say which figures an older run gave
+gate 0 0 "^pooled figures \(6 cases\) from histogram midpoints" "$bin" compare "$base" \
+	"$(copy same)"
+# exact samples that are not those summary.json summarised: exit 2, one line
+awk -F, 'NR == 2 { $4 = $4 + 1 } 1' OFS=, "$exact/ioctl.get-info.01-00.0.values.csv" \
+	>"$eb/ioctl.get-info.01-00.0.values.csv"
+gate 2 1 "ioctl.get-info.01-00.0.values.csv: the median of no-get is [0-9.]+ ns, summary.json says" \
+	"$bin" compare "$ea" "$eb"
+awk -F, 'NR == 2 { $5 = $5 - 1 } 1' OFS=, "$exact/ioctl.get-info.01-00.0.values.csv" \
+	>"$eb/ioctl.get-info.01-00.0.values.csv"
+gate 2 1 "ioctl.get-info.01-00.0: [0-9]+ valid samples of no-get read, summary.json counts" \
+	"$bin" compare "$ea" "$eb"
+
+# a --noise file that cannot be read, or is not floors: exit 2, one line
+gate 2 1 "^vfio-pm-bench: compare: --noise /nonexistent/noise.json:" "$bin" compare \
+	--noise /nonexistent/noise.json "$base" "$base"
+echo '{"floors": [{"suite": "ioctl", "pct": -1}]}' >"$tmp/noise.json"
+gate 2 1 "^vfio-pm-bench: compare: --noise .*: expected \"floors\"" "$bin" compare \
+	--noise "$tmp/noise.json" "$base" "$base"
+
 # ... and on every committed icount run that keeps its histograms (the
 # determinism boots keep only some), and the host clock's A/A runs of 8
 # rounds (the round-level shift too)

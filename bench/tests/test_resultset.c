@@ -204,6 +204,25 @@ static void test_hist_and_values(void **state)
 	assert_int_equal(n, 1);
 	assert_true(v[0] > 1e308 && v[0] < 1.7e308);
 	free(v);
+
+	/* the exact values win over samples and histogram: counts expanded */
+	snprintf(path, sizeof(path), "%s/s.c.values.csv", dir);
+	write_file(path, "schema_version,variant,round,value_ns,count\r\n"
+			 "2,a,1,152.000,2\r\n2,b,1,3.000,5\r\n2,a,2,152.063,1\r\n");
+	assert_int_equal(rs_case_values(&r, c, "a", &v, &n, &src), 0);
+	assert_string_equal(src, "exact samples");
+	assert_int_equal(n, 3);
+	assert_true(v[0] == 152 && v[1] == 152 && v[2] == 152.063);
+	free(v);
+	/* ... and a corrupt one is a problem, not a reason to fall back */
+	write_file(path, "schema_version,variant,round,value_ns,count\r\n2,a,0,152.000,2\r\n");
+	assert_int_equal(rs_case_values(&r, c, "a", &v, &n, &src), -ENOENT);
+	assert_non_null(strstr(
+		json_string_value(json_array_get(r.problems, json_array_size(r.problems) - 1)),
+		"s.c.values.csv:2: corrupt: expected a round from 1"));
+	write_file(path, "schema_version,variant,round,value_ns,count\r\n2,a,1,152.000,0\r\n");
+	assert_int_equal(rs_case_values(&r, c, "a", &v, &n, &src), -ENOENT);
+	unlink(path);
 	rs_free(&r);
 
 	/* a corrupt summary.json is a problem; run.json still loads */
