@@ -811,8 +811,8 @@ static int compare_pair(struct compare_side *bs, const json_t *bc, const char *b
 
 			rs_case_stem(isb ? bc : nc, stem, sizeof(stem));
 			rs_problem(r,
-				   "%s/%s.values.csv: the median of %s is %.3f ns, summary.json "
-				   "says %.3f",
+				   "%s/%s.values.csv: the median of %s is %.4f ns, summary.json "
+				   "says %.4f",
 				   r->dir, stem, isb ? bv : nv,
 				   rs_num(j, isb ? "base_median" : "new_median"),
 				   rs_num(isb ? bvd : nvd, "median"));

@@ -81,7 +81,7 @@ static int write_samples_csv(const struct run *r, const struct series *key, cons
 
 /*
  * The exact valid samples, compactly: per variant and round, each distinct
- * value (ns, to the picosecond: summary_value()) and how many samples had
+ * value (ns, to 0.1 ps: summary_value()) and how many samples had
  * it, ascending. Every figure of summary.json but the ratios and entry
  * latency is computed from exactly these values; instruction-time samples
  * repeat, so the file stays small.
@@ -106,7 +106,7 @@ static int write_values_csv(const struct run *r, const struct series *key, const
 					k++;
 				fprintf(rf.f, "%d,", RESULTS_SCHEMA_VERSION);
 				results_csv_field(rf.f, variants[v]);
-				fprintf(rf.f, ",%u,%.3f,%zu" RESULTS_CSV_EOL, round, vals[i],
+				fprintf(rf.f, ",%u,%.4f,%zu" RESULTS_CSV_EOL, round, vals[i],
 					k - i);
 			}
 			free(vals);

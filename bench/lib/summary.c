@@ -12,7 +12,7 @@
 
 double summary_value(double ns)
 {
-	return isfinite(ns) && fabs(ns) < 1e12 ? (double)llround(ns * 1000.0) / 1000.0 : ns;
+	return isfinite(ns) && fabs(ns) < 1e11 ? (double)llround(ns * 1e4) / 1e4 : ns;
 }
 
 int summary_shift_figures(const double *ref, size_t nr, const double *v, size_t nv,

@@ -17,8 +17,9 @@
 
 /**
  * summary_value() - a sample as it is stored and summarised: ns rounded to
- * the picosecond, the precision of <stem>.values.csv ("%.3f"), which reads
- * back as exactly this double.
+ * 0.1 ps, the precision of <stem>.values.csv ("%.4f"), which reads back as
+ * exactly this double (below 100 s). Instruction-time samples of a batch of
+ * 16 (multiples of 1/16 ns) are kept exactly.
  */
 double summary_value(double ns);
 

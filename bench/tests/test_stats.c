@@ -16,6 +16,7 @@
 
 #include "common.h"
 #include "stats.h"
+#include "summary.h"
 
 #define assert_near(a, b, eps)                                                                     \
 	do {                                                                                       \
@@ -843,6 +844,34 @@ static void test_signed_rank_errors(void **state)
 	assert_int_equal(stats_signed_rank(many, STATS_SIGNED_RANK_MAX + 1, 0.95, &r), -EINVAL);
 }
 
+/*
+ * summary_value(): what <stem>.values.csv stores ("%.4f") reads back as the
+ * value summarised, and instruction-time values (multiples of 1/16 ns) stay
+ * exact.
+ */
+static void test_summary_value(void **state)
+{
+	static const double exact[] = {553.0625, 152.0625, 0.0625, 705.125, 117800000.0625};
+	uint64_t x = 88172645463325252ull;
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(exact); i++)
+		assert_true(summary_value(exact[i]) == exact[i]);
+	assert_true(summary_value(1.23456) == 1.2346);
+	assert_true(isnan(summary_value(NAN)));
+	for (int i = 0; i < 100000; i++) {
+		double v, r;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+		v = summary_value((double)(x % 100000000000000ull) / 1e3 / (double)(1 + i % 17));
+		snprintf(buf, sizeof(buf), "%.4f", v);
+		r = strtod(buf, NULL);
+		if (r != v)
+			fail_msg("%.17g printed as %s reads back as %.17g", v, buf, r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -877,6 +906,7 @@ int main(void)
 		cmocka_unit_test(test_signed_rank_hand),
 		cmocka_unit_test(test_signed_rank_ties),
 		cmocka_unit_test(test_signed_rank_errors),
+		cmocka_unit_test(test_summary_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
