@@ -288,8 +288,6 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 			 r.clock.ns_per_tick, "overhead_ns", r.clock.overhead_ns, "resolution_ns",
 			 r.clock.resolution_ns, "label", o->clock_label, "cpu_dma_latency", dma);
 	json_object_set_new(base, "variants", json_array());
-	json_object_set_new(json_object_get(base, "options"), "keep_variant",
-			    json_boolean(o->keep_variant));
 	write_run_json(&r, base, "running");
 	vpb_info("run %s: results in %s", r.run_id, r.dir);
 	if (o->profile) {

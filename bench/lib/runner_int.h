@@ -65,7 +65,6 @@ json_t *case_summary(const struct run *r, const struct series *key, const char *
 /* runner_write.c */
 int write_outputs(struct run *r, const char *const *variants, size_t nvar);
 void now_iso(char *buf, size_t len);
-json_t *opts_json(const struct vpb_opts *o);
 int write_run_json(struct run *r, json_t *base, const char *status);
 int make_run_dir(struct run *r);
 int write_platform(struct run *r, json_t *ident);

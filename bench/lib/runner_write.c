@@ -278,32 +278,6 @@ void now_iso(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-json_t *opts_json(const struct vpb_opts *o)
-{
-	json_t *suites = json_array(), *devs = json_array(), *vars = json_array();
-
-	for (unsigned int i = 0; i < o->nsuites; i++)
-		json_array_append_new(suites, json_string(o->suites[i]));
-	for (unsigned int i = 0; i < o->ndevices; i++)
-		json_array_append_new(devs, json_string(o->devices[i]));
-	for (unsigned int i = 0; i < o->nvariants; i++)
-		json_array_append_new(vars, json_pack("{s:s, s:s}", "name", o->variants[i].name,
-						      "modules", o->variants[i].dir));
-	return json_pack("{s:o, s:o, s:o, s:s, s:i, s:I, s:i, s:I, s:s, s:s, s:s, s:s?, s:b, s:i, "
-			 "s:i, s:I, s:I, s:I, s:s?, s:b, s:s?, s:s, s:I, s:b, s:I, s:b}",
-			 "suites", suites, "devices", devs, "variants", vars, "reference",
-			 o->reference, "rounds", o->rounds, "samples", (json_int_t)o->samples,
-			 "batch", o->batch, "warmup_ns", (json_int_t)o->warmup_ns, "clock",
-			 o->clock, "clock_label", o->clock_label, "iommu", o->iommu, "events",
-			 o->events, "no_counters", o->no_counters, "cpu", o->cpu, "cycles",
-			 o->cycles, "dwell_ns", (json_int_t)o->dwell_ns, "jitter_ns",
-			 (json_int_t)o->jitter_ns, "state_timeout_ns",
-			 (json_int_t)o->state_timeout_ns, "expect", o->expect, "breakdown",
-			 o->breakdown, "threads", o->threads, "placement", o->placement,
-			 "duration_ns", (json_int_t)o->duration_ns, "keep_samples", o->keep_samples,
-			 "seed", (json_int_t)o->seed, "profile", o->profile);
-}
-
 int write_run_json(struct run *r, json_t *base, const char *status)
 {
 	char path[1600], end[32];

@@ -287,3 +287,13 @@ void units_format_ns(double ns, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%s%.*f%s", ns < 0 ? "-" : "", decimals, v, print_units[i].name);
 }
+
+void units_format_duration(uint64_t ns, char *buf, size_t len)
+{
+	size_t i = sizeof(print_units) / sizeof(print_units[0]) - 1;
+
+	while (i && ns % print_units[i].mult)
+		i--;
+	snprintf(buf, len, "%llu%s", (unsigned long long)(ns / print_units[i].mult),
+		 print_units[i].name);
+}

@@ -91,4 +91,16 @@ int units_parse_double(const char *s, double *out);
  */
 void units_format_ns(double ns, char *buf, size_t len);
 
+/**
+ * units_format_duration() - print a whole number of nanoseconds exactly.
+ * @ns: duration
+ * @buf: output (24 bytes are always enough)
+ * @len: size of @buf; the text is truncated to fit (nothing when 0)
+ *
+ * In the largest of s, ms, us and ns that divides @ns, so that
+ * units_parse_duration_ns() reads back @ns: 50000000 -> "50ms",
+ * 1500000000 -> "1500ms", 0 -> "0s".
+ */
+void units_format_duration(uint64_t ns, char *buf, size_t len);
+
 #endif

@@ -242,12 +242,41 @@ static void test_format(void **state)
 	units_format_ns(1.0, NULL, 10);
 }
 
+static void test_format_duration(void **state)
+{
+	static const struct {
+		uint64_t ns;
+		const char *want;
+	} c[] = {
+		{0, "0s"},
+		{1, "1ns"},
+		{1500, "1500ns"},
+		{50000000, "50ms"},
+		{1500000000, "1500ms"},
+		{2000000000, "2s"},
+		{UINT64_MAX, "18446744073709551615ns"},
+		{18446744073000000000ull, "18446744073s"},
+	};
+	char buf[24];
+	uint64_t ns;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		units_format_duration(c[i].ns, buf, sizeof(buf));
+		assert_string_equal(buf, c[i].want);
+		assert_int_equal(units_parse_duration_ns(buf, &ns), 0);
+		assert_true(ns == c[i].ns);
+	}
+	units_format_duration(50000000, buf, 3);
+	assert_string_equal(buf, "50");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_duration), cmocka_unit_test(test_count),
 		cmocka_unit_test(test_u64),	 cmocka_unit_test(test_double),
-		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_format),	 cmocka_unit_test(test_format_duration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
