@@ -22,8 +22,9 @@ hashes() { # CHECKOUT CACHE -> "name sha256" lines of the images
 		for ko in "${!var}"/*.ko; do echo "$v/${ko##*/} $(sha256sum <"$ko" | cut -d' ' -f1)"; done
 	done
 	(cd "$1" && VFIO_PM_BENCH_CACHE=$2 VPB_KEEP_INITRAMFS=$tmp/initramfs-${2##*/} kernel/vm/vm.sh \
-		--variants $variants --job "$job" --no-report --timeout 120 --results "$tmp/r") 2>&1 |
-		sed -n 's/.*images: .*initramfs /initramfs /p'
+		--variants $variants --job "$job" --no-report --timeout 120 --results "$tmp/r") \
+		>"$tmp/vm-${2##*/}.log" 2>&1
+	sed -n 's/.*images: .*initramfs /initramfs /p' "$tmp/vm-${2##*/}.log"
 }
 # The members of two initramfs archives that differ (content or link target).
 cpio_diff() {
@@ -49,6 +50,9 @@ else
 	first=${VFIO_PM_BENCH_CACHE:-$HOME/.cache/vfio-pm-bench}
 	[ -f "$tmp/initramfs-${first##*/}" ] && [ -f "$tmp/initramfs-cache-two" ] &&
 		cpio_diff "$tmp/initramfs-${first##*/}" "$tmp/initramfs-cache-two" | sed 's/^/    # /'
+	for log in "$tmp"/vm-*.log; do
+		grep -q 'images: ' "$log" || { echo "    # ${log##*/}, no images:" && tail -n 15 "$log" | sed 's/^/    # /'; }
+	done
 	echo "not ok - two builds in different directories under different host names differ"
 	echo "0 passed, 1 failed"
 	exit 1

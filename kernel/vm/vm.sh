@@ -192,7 +192,10 @@ exec 9>"$gbuild.lock"
 flock 9
 # The uAPI headers live in the cache: their path is mapped out of the debug
 # info, which the linker's build ID covers (and the stripped binary keeps).
-cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_UAPI_DIR="$HEADERS" -DVPB_DATA_DIR=/nonexistent \
+# Not under VPB_STRICT (run-tests.sh): a cache without QEMU's plugin header
+# (tests/repro-build.sh's second one) still builds the guest's harness, and
+# --profile says below when the plugin is missing.
+env -u VPB_STRICT cmake -S "$top" -B "$gbuild" -DVPB_TESTS=OFF -DVPB_UAPI_DIR="$HEADERS" -DVPB_DATA_DIR=/nonexistent \
 	-DCMAKE_C_FLAGS="-ffile-prefix-map=$cache/=" \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >"$gbuild.log" 2>&1 &&
 	cmake --build "$gbuild" -j"$(nproc)" --target vfio-pm-bench >>"$gbuild.log" 2>&1 ||
