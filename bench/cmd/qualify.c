@@ -887,6 +887,18 @@ static void xml_puts(FILE *f, const char *s)
 	}
 }
 
+/* One result of a rule in JUnit text: "<selection>: <measured>". */
+static void junit_result(FILE *f, const json_t *rule, const json_t *res)
+{
+	char sel[160];
+
+	selection_text(rule, res, sel, sizeof(sel));
+	xml_puts(f, sel[0] ? sel : "run");
+	fprintf(f, ": ");
+	xml_puts(f, rs_str(res, "measured"));
+	fprintf(f, "\n");
+}
+
 /*
  * JUnit XML of a qualification (results/EXPORTS.md): one testsuite, one
  * testcase per rule of the spec (name "<line>: <rule>"), a <failure> for a
@@ -932,7 +944,7 @@ int qualify_junit(const struct rs_run *r, const char *spec, const json_t *q, FIL
 	fprintf(f, "    </properties>\n");
 	json_array_foreach(json_object_get(q, "rules"), i, rule) {
 		json_t *list = json_object_get(rule, "results");
-		char sel[160], name[64];
+		char name[64];
 		bool pass = json_is_true(json_object_get(rule, "pass"));
 
 		snprintf(name, sizeof(name),
@@ -953,11 +965,7 @@ int qualify_junit(const struct rs_run *r, const char *spec, const json_t *q, FIL
 			json_array_foreach(list, k, res) {
 				if (json_is_true(json_object_get(res, "pass")))
 					continue;
-				selection_text(rule, res, sel, sizeof(sel));
-				xml_puts(f, sel[0] ? sel : "run");
-				fprintf(f, ": ");
-				xml_puts(f, rs_str(res, "measured"));
-				fprintf(f, "\n");
+				junit_result(f, rule, res);
 			}
 			fprintf(f, "</failure>\n");
 		}
@@ -965,11 +973,7 @@ int qualify_junit(const struct rs_run *r, const char *spec, const json_t *q, FIL
 		json_array_foreach(list, k, res) {
 			fprintf(f, "%s ",
 				json_is_true(json_object_get(res, "pass")) ? "PASS" : "FAIL");
-			selection_text(rule, res, sel, sizeof(sel));
-			xml_puts(f, sel[0] ? sel : "run");
-			fprintf(f, ": ");
-			xml_puts(f, rs_str(res, "measured"));
-			fprintf(f, "\n");
+			junit_result(f, rule, res);
 		}
 		fprintf(f, "</system-out>\n    </testcase>\n");
 	}

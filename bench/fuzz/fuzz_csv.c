@@ -5,9 +5,9 @@
  * (rs_load_hist()) and, when its first byte is odd, <stem>.values.csv
  * (rs_load_values(), which rs_case_values() then reads first) of a run
  * whose summary.json has that one case, and rs_case_values() then takes
- * the values of the variant of the first row, as `compare` does. Both formats are read: schema 2 (RFC 4180, a header
- * row) and schema 1 (space-separated); the seeds, the fixture runs' files,
- * hold both.
+ * the values of the variant of the first row, as `compare` does. Both formats are read: schema 2
+ * (RFC 4180, a header row) and schema 1 (space-separated); the seeds, the fixture runs' files, hold
+ * both.
  */
 #include "fuzz.h"
 #include "resultset.h"
