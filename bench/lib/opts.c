@@ -118,13 +118,24 @@ static int parse_quiet(struct vpb_opts *o, char *arg)
 	return 0;
 }
 
-static json_t *suites_json(const struct vpb_opts *o)
+static json_t *strings_json(const char *const *v, unsigned int n)
 {
 	json_t *a = json_array();
 
-	for (unsigned int i = 0; i < o->nsuites; i++)
-		json_array_append_new(a, json_string(o->suites[i]));
+	for (unsigned int i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
 	return a;
+}
+
+static json_t *suites_json(const struct vpb_opts *o)
+{
+	return strings_json(o->suites, o->nsuites);
+}
+
+/* The --case filter, or null: every case of the suites. */
+static json_t *cases_json(const struct vpb_opts *o)
+{
+	return o->ncases ? strings_json(o->cases, o->ncases) : json_null();
 }
 
 static json_t *devices_json(const struct vpb_opts *o)
@@ -181,8 +192,10 @@ const struct opts_option opts_table[] = {
 		.short_name = 'c',
 		.kind = OPTS_CUSTOM,
 		.parse = parse_cases,
+		.json = cases_json,
 		.metavar = "LIST",
 		.help = "only these cases (NAME or SUITE.NAME of a suite given)",
+		.json_key = "cases",
 	},
 	{
 		.name = "device",

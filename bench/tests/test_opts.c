@@ -188,17 +188,21 @@ static void test_parse(void **state)
 /*
  * run.json's "options": the keys and JSON types of the committed runs
  * (bench/tests/fixtures/runs, read by report, export and compare), plus
- * "profile", which came later.
+ * "profile" and "cases", which came later.
  */
 static void test_json(void **state)
 {
 	static const char *const keys[] = {
-		"suites",	"devices",   "variants",	 "reference",	 "rounds",
-		"samples",	"batch",     "warmup_ns",	 "clock",	 "clock_label",
-		"iommu",	"events",    "no_counters",	 "cpu",		 "cycles",
-		"dwell_ns",	"jitter_ns", "state_timeout_ns", "expect",	 "breakdown",
-		"threads",	"placement", "duration_ns",	 "keep_samples", "seed",
-		"keep_variant", "profile",
+		"suites",      "devices",      "variants",
+		"reference",   "rounds",       "samples",
+		"batch",       "warmup_ns",    "clock",
+		"clock_label", "iommu",	       "events",
+		"no_counters", "cpu",	       "cycles",
+		"dwell_ns",    "jitter_ns",    "state_timeout_ns",
+		"expect",      "breakdown",    "threads",
+		"placement",   "duration_ns",  "keep_samples",
+		"seed",	       "keep_variant", "profile",
+		"cases",
 	};
 	static const char *const same[] = {
 		"rounds",	    "samples",	 "batch",	"warmup_ns",
@@ -240,6 +244,14 @@ static void test_json(void **state)
 			       json_array_get(json_object_get(old, "variants"), 0)));
 	for (size_t i = 0; i < ARRAY_SIZE(same); i++)
 		assert_true(json_equal(json_object_get(j, same[i]), json_object_get(old, same[i])));
+	/* No --case: null (every case); with it, the list as given. */
+	assert_true(json_is_null(json_object_get(j, "cases")));
+	json_decref(j);
+	assert_int_equal(parse(&o, "case", "get-info,d3cold.exit"), 0);
+	j = opts_json(&o);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "cases"), 1)),
+			    "d3cold.exit");
+	assert_int_equal(json_array_size(json_object_get(j, "cases")), 2);
 	json_decref(j);
 	json_decref(run);
 }
