@@ -4,9 +4,12 @@
  * (pcidev_normalize_bdf(), bench/lib/pcidev.c; also how BDFs in sysfs paths
  * are recognized), --threads (workers_thread_counts(), bench/lib/workers.c)
  * and --placement (topo_policy_parse() and, for a CPU list, topo_plan() on
- * a synthetic 8-PU topology, bench/lib/topo.c).
+ * a synthetic 8-PU topology, bench/lib/topo.c); and the input as the
+ * argument of every option of run's table (opts_parse(), bench/lib/opts.c).
  */
+#include "common.h"
 #include "fuzz.h"
+#include "opts.h"
 #include "pcidev.h"
 #include "topo.h"
 #include "workers.h"
@@ -38,6 +41,52 @@ static void bdf(const char *s)
 	FUZZ_CHECK(pcidev_normalize_bdf(s, out, PCIDEV_BDF_LEN - 1) == -ENOSPC);
 }
 
+/*
+ * @s as the argument of option @e: taken or a usage error, nothing else; a
+ * number taken is within the table's range, prints in --help's form, and
+ * that form reads back as the same number; run.json's options build.
+ */
+static void option(const struct opts_option *e, const char *s)
+{
+	struct vpb_opts o, back;
+	char *arg = strdup(s), buf[64];
+	int ret;
+
+	FUZZ_CHECK(arg);
+	opts_defaults(&o);
+	ret = opts_parse(&o, e, arg);
+	FUZZ_CHECK(ret == 0 || ret == VPB_EXIT_USAGE);
+	if (!ret) {
+		opts_format(e, &o, buf, sizeof(buf));
+		if (e->kind == OPTS_UINT || e->kind == OPTS_INT || e->kind == OPTS_U64) {
+			const char *at = (const char *)&o + e->offset;
+			uint64_t u;
+
+			if (e->kind == OPTS_U64)
+				u = *(const uint64_t *)at;
+			else if (e->kind == OPTS_UINT)
+				u = *(const unsigned int *)at;
+			else
+				u = (uint64_t)(*(const int *)at);
+
+			FUZZ_CHECK(u >= e->min && (!e->max || u <= e->max));
+			opts_defaults(&back);
+			FUZZ_CHECK(!buf[0] || !opts_parse(&back, e, buf));
+			if (buf[0])
+				FUZZ_CHECK(!memcmp(at, (const char *)&back + e->offset,
+						   e->kind == OPTS_U64 ? sizeof(uint64_t)
+								       : sizeof(int)));
+		}
+		if (e->json_key) {
+			json_t *j = opts_json(&o);
+
+			FUZZ_CHECK(j && json_object_get(j, e->json_key));
+			json_decref(j);
+		}
+	}
+	free(arg);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_str(data, size), why[256];
@@ -46,6 +95,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int n;
 
 	bdf(s);
+	for (size_t i = 0; i < opts_count; i++)
+		if (opts_table[i].kind != OPTS_FLAG && opts_table[i].kind != OPTS_HELP)
+			option(&opts_table[i], s);
 	n = workers_thread_counts(s, 8, counts, 16, why, sizeof(why));
 	FUZZ_CHECK(n == -EINVAL || (n >= 1 && n <= 16));
 	for (int i = 1; i < n; i++)

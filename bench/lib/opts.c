@@ -543,8 +543,23 @@ static int parse_number(struct vpb_opts *o, const struct opts_option *e, char *a
 	return 0;
 }
 
+/* An argument jansson cannot store (run.json records every argument) is refused. */
+static bool utf8(const char *arg)
+{
+	json_t *j = json_string(arg);
+	bool ok = j;
+
+	json_decref(j);
+	return ok;
+}
+
 int opts_parse(struct vpb_opts *o, const struct opts_option *e, char *arg)
 {
+	if (arg && !utf8(arg)) {
+		vpb_err("run: invalid --%s: not valid UTF-8 (run.json records every argument)",
+			e->name);
+		return VPB_EXIT_USAGE;
+	}
 	switch (e->kind) {
 	case OPTS_STR:
 		*(const char **)field(e, o) = arg;

@@ -162,6 +162,9 @@ static void test_parse(void **state)
 		print_message("--%s '%s'\n", bad[i].name, bad[i].arg);
 		assert_int_equal(parse(&o, bad[i].name, bad[i].arg), VPB_EXIT_USAGE);
 	}
+	/* run.json records every argument: one it cannot store is refused. */
+	assert_int_equal(parse(&o, "results", "/tmp/r\xff"), VPB_EXIT_USAGE);
+	assert_int_equal(parse(&o, "suite", "ioctl\xc5:"), VPB_EXIT_USAGE);
 	assert_int_equal(parse(&o, "rounds", "1000"), 0);
 	assert_int_equal(o.rounds, 1000);
 	assert_int_equal(parse(&o, "samples", "20k"), 0);
