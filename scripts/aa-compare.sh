@@ -57,6 +57,9 @@ pair() { # section kind base new [compare options]
 	shift 4
 	out=$("${cbin:-$bin}" compare --json "$@" "$a" "$b" 2>"$dir/.err") && rc=0 || rc=$?
 	[ $rc -le 1 ] || { echo "aa-compare.sh: compare $a $b: exit $rc: $(cat "$dir/.err")" >&2; exit 1; }
+	# the default's floors are the noise.json beside the runs: the calibration's
+	[ "$sec" != held-out ] || [ "$(jq -r '.noise_file // ""' <<<"$out")" = "$dir/noise.json" ] ||
+		{ echo "aa-compare.sh: compare $a $b did not take $dir/noise.json" >&2; exit 1; }
 	j=$(jq '[.cases[] | select(.verdict == "regressed" or .verdict == "improved" or .verdict == "unchanged")] | length' <<<"$out")
 	f=$(jq '[.cases[] | select(.verdict == "regressed" or .verdict == "improved")] | length' <<<"$out")
 	bl=$(jq '[.cases[] | select(.verdict == "baseline")] | length' <<<"$out")
@@ -89,17 +92,19 @@ pairs() { # section first last [compare options]
 	for ((i = lo; i < lo + half; i++)); do pair "$sec" distant "${have[i]}" "${have[i + half]}" "$@"; done
 }
 rm -f "$dir/.floors"
-# 1. every run, compare as it is (threshold 2 %); and as another build's
-# compare judged them (VPB_BIN_BEFORE: the build before the fix)
-pairs all 0 $((nrun - 1))
+# 1. every run, compare without noise floors (threshold 2 %); and as another
+# build's compare judged them (VPB_BIN_BEFORE: the build before the fix)
+rm -f "$dir/noise.json"
+pairs all 0 $((nrun - 1)) --noise none
 [ -z "${VPB_BIN_BEFORE:-}" ] || cbin=$VPB_BIN_BEFORE pairs before 0 $((nrun - 1))
-# 2. the noise floors from the first $calib boots, then the gate with them on the others
-pairs calibration 0 $((calib - 1))
+# 2. the noise floors from the first $calib boots, then the gate as it is by
+# default on the others: it takes the noise.json beside the runs
+pairs calibration 0 $((calib - 1)) --noise none
 jq -s --arg from "$(basename "${have[0]}")..$(basename "${have[calib - 1]}")" '
 	{schema_version: 1, what: "between-boot noise floors: the largest |shift| (% of the base median) of each case and variant over A/A pairs of the boots named", from: $from,
 	 floors: (group_by([.suite, .case, .device, .point, .variant]) | map(max_by(.pct)))}' \
 	"$dir/.floors" >"$dir/noise.json.tmp" && mv "$dir/noise.json.tmp" "$dir/noise.json"
-pairs held-out "$calib" $((nrun - 1)) --noise "$dir/noise.json"
+pairs held-out "$calib" $((nrun - 1))
 rm -f "$dir/.err" "$dir/.floors"
 rate() { awk -v f="${flagged[$1]:-0}" -v j="${judged[$1]:-0}" 'BEGIN { printf "%.1f", j ? 100 * f / j : 0 }'; }
 line() { # key label
@@ -130,9 +135,9 @@ r1=${have[0]}
 	echo
 	echo "$nrun runs of the same code, kernel and job, each its own boot. Compared as a CI gate would, run against run:"
 	echo
-	echo "- **as it is** (threshold 2 %), all $nrun runs: **${flagged[all/all]} of ${judged[all/all]} judged cases flagged regressed or improved ($(rate all/all) %)** over ${npairs[all/all]} A/A pairs; ${failed[all/all]} of them exit non-zero."
+	echo "- **without noise floors** (\`--noise none\`, threshold 2 %), all $nrun runs: **${flagged[all/all]} of ${judged[all/all]} judged cases flagged regressed or improved ($(rate all/all) %)** over ${npairs[all/all]} A/A pairs; ${failed[all/all]} of them exit non-zero."
 	[ -z "${VPB_BIN_BEFORE:-}" ] || echo "- **before the fix** (\`VPB_BIN_BEFORE=$VPB_BIN_BEFORE\`, built at $("$VPB_BIN_BEFORE" --version 2>/dev/null | head -1 || echo "?")), all $nrun runs: **${flagged[before/all]} of ${judged[before/all]} judged cases flagged ($(rate before/all) %)** over ${npairs[before/all]} A/A pairs; ${failed[before/all]} of them exit non-zero."
-	echo "- **with \`--noise noise.json\`**, the between-boot noise floors of the first $calib boots (r01..r$(printf %02d "$calib")), on the $((nrun - calib)) held-out boots after them: **${flagged[held-out/all]} of ${judged[held-out/all]} judged cases flagged ($(rate held-out/all) %)** over ${npairs[held-out/all]} A/A pairs; ${failed[held-out/all]} of them exit non-zero."
+	echo "- **as it is, by default** (compare takes the between-boot noise floors in the noise.json beside the runs: here those of the first $calib boots, r01..r$(printf %02d "$calib"); for the platform's runs, results/$plat/noise.json, the same floors), on the $((nrun - calib)) held-out boots after them: **${flagged[held-out/all]} of ${judged[held-out/all]} judged cases flagged ($(rate held-out/all) %)** over ${npairs[held-out/all]} A/A pairs; ${failed[held-out/all]} of them exit non-zero."
 	echo
 	echo "Target: at most 5 % of cases."
 	echo
@@ -140,14 +145,14 @@ r1=${have[0]}
 	echo "Each run \`r<i>/\` is one boot: \`vfio-pm-bench vm ${vm_args[*]} -- ${run_args[*]}\`, 8 rounds over no-get and upstream (the host clock's default), reference no-get; in the guest: \`$(jq -r .command "$r1/run.json")\`."
 	echo "Each pair is compared as a CI gate would, \`vfio-pm-bench compare --json BASE NEW\` (defaults: threshold 2 %, alpha 0.01): every case of BASE for every variant (a case and variant is one judged case), judged on the rounds: Hodges-Lehmann, Moses interval and Mann-Whitney on the two runs' 8 per-round shifts against their run's reference (\`vs ref\`); the reference itself (no-get) is the runs' baseline, no verdict (pooled samples of a drifting clock give none either)."
 	echo "Pairs: next, each run against the boot before it (a CI comparing every run with the last one); the disjoint ones among them share no run and are independent of each other, the others are not. Distant: r(i) against the run half the runs later."
-	echo "noise.json: for each case and variant, the largest |shift| over the A/A pairs (next and distant) of the calibration boots; \`compare --noise\` takes it as the threshold of that case where it is larger than 2 %."
+	echo "noise.json: for each case and variant, the largest |shift| over the A/A pairs (next and distant) of the calibration boots; compare takes it as the threshold of that case where it is larger than 2 % (from the noise.json beside BASE's run directory, or \`--noise FILE\`)."
 	[ ! -f "$dir/NOTES.md" ] || { echo; cat "$dir/NOTES.md"; }
 	echo
-	echo "## As it is, all runs"
+	echo "## Without noise floors, all runs"
 	echo
 	summary all
 	echo
-	echo "## With the noise floors of r01..r$(printf %02d "$calib"), on the held-out runs"
+	echo "## As it is (the noise floors of r01..r$(printf %02d "$calib")), on the held-out runs"
 	echo
 	summary held-out
 	echo
@@ -155,11 +160,11 @@ r1=${have[0]}
 	echo
 	jq -r '.floors[] | "- \(.suite).\(.case) \(.point) \(.variant): \(.pct * 10 | round / 10) %"' "$dir/noise.json"
 	echo
-	echo "## Every pair, as it is"
+	echo "## Every pair, without noise floors"
 	echo
 	pairs_table all
 	echo
-	echo "## Every held-out pair, with the noise floors"
+	echo "## Every held-out pair, as it is (with the noise floors)"
 	echo
 	pairs_table held-out
 } >"$dir/$readme.tmp" && mv "$dir/$readme.tmp" "$dir/$readme"

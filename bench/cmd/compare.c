@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MIN_SAMPLES 10
 #define MIN_ROUNDS  6
@@ -77,13 +78,16 @@ static void compare_usage(FILE *f)
 		"  --json                print the comparison as JSON\n"
 		"  --cross-platform      allow runs of different platforms; prints what differs\n"
 		"  --allow-insufficient  'insufficient data' and 'not judged' do not fail\n"
-		"  --noise FILE          between-boot noise floors of a drifting clock, %% of the\n"
+		"  --noise FILE|none     between-boot noise floors of a drifting clock, %% of the\n"
 		"                        median per case and variant (written by\n"
 		"                        scripts/aa-compare.sh from A/A boots: noise.json): two\n"
 		"                        runs of such a clock take a listed case's floor as\n"
 		"                        its threshold when it is larger (a boot's own level\n"
 		"                        in the shift against the reference, which one run\n"
-		"                        per side cannot tell from a change)\n\n"
+		"                        per side cannot tell from a change). Default: BASE's\n"
+		"                        platform's, the noise.json beside its run directory\n"
+		"                        (results/<platform>/noise.json), when there is one;\n"
+		"                        'none': no floor\n\n"
 		"Exit: 0 no case regressed or missing, and every case judged or baseline (or\n"
 		"--allow-insufficient); 1 a case regressed or missing, or not judged; 2 usage,\n"
 		"or a run that cannot be read: a missing, corrupt or wrongly typed file, an\n"
@@ -485,6 +489,27 @@ static double noise_floor(const json_t *noise, const json_t *c, const char *v)
 			return rs_num(f, "pct");
 	}
 	return NAN;
+}
+
+/*
+ * Without --noise, two runs of a drifting clock are judged with their
+ * platform's noise floors: results/<platform>/noise.json, beside BASE's run
+ * directory @dir, when it is there (NULL: it is not).
+ */
+static const char *platform_noise(const char *dir, char *buf, size_t len)
+{
+	const char *slash;
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	for (slash = dir + n - 1; slash > dir && *slash != '/'; slash--)
+		;
+	if (*slash == '/')
+		snprintf(buf, len, "%.*s/noise.json", (int)(slash - dir), dir);
+	else
+		snprintf(buf, len, "noise.json");
+	return access(buf, F_OK) ? NULL : buf;
 }
 
 /* A --noise file: "floors", each with its strings and a pct >= 0. */
@@ -1085,8 +1110,8 @@ static void print_text(const json_t *res)
 			nf += !!json_object_get(json_object_get(c, "rounds"), "noise_floor_pct");
 		if (nf)
 			printf("%lld case%s judged against the larger of the threshold and its "
-			       "between-boot noise floor (--noise)\n",
-			       nf, nf == 1 ? "" : "s");
+			       "between-boot noise floor (%s)\n",
+			       nf, nf == 1 ? "" : "s", rs_str(res, "noise_file"));
 	}
 	json_object_clear(pooled);
 	json_array_foreach(json_object_get(res, "cases"), i, c) {
@@ -1144,7 +1169,7 @@ int cmd_compare(int argc, char **argv)
 	struct compare_opts o = {.threshold_pct = 2.0, .alpha = 0.01};
 	struct rs_run rb = {.run = NULL}, rn = {.run = NULL};
 	struct compare_side bs = {&rb, NULL}, ns = {&rn, NULL};
-	char bdir[2048], ndir[2048];
+	char bdir[2048], ndir[2048], npath[2100];
 	bool as_json = false, allow = false;
 	json_t *res = NULL, *cnt, *noise = NULL;
 	const char *noise_path = NULL;
@@ -1200,7 +1225,15 @@ int cmd_compare(int argc, char **argv)
 				: argv[optind + 1]);
 		return VPB_EXIT_USAGE;
 	}
-	if (noise_path) {
+	/* every problem with either run is named on stderr as it is found */
+	if (rs_load(bdir, &rb) || rs_load(ndir, &rn) || json_array_size(rb.problems) ||
+	    json_array_size(rn.problems)) {
+		code = VPB_EXIT_USAGE;
+		goto out;
+	}
+	if (!noise_path && drifts(&rb) && !same_run(&rb, &rn))
+		noise_path = platform_noise(bdir, npath, sizeof(npath));
+	if (noise_path && strcmp(noise_path, "none")) {
 		noise = load_noise(noise_path);
 		if (!noise) {
 			code = VPB_EXIT_USAGE;
@@ -1208,17 +1241,13 @@ int cmd_compare(int argc, char **argv)
 		}
 		o.noise = noise;
 	}
-	/* every problem with either run is named on stderr as it is found */
-	if (rs_load(bdir, &rb) || rs_load(ndir, &rn) || json_array_size(rb.problems) ||
-	    json_array_size(rn.problems)) {
-		code = VPB_EXIT_USAGE;
-		goto out;
-	}
 	ret = compare_runs(&bs, &ns, &o, &res);
 	if (ret < 0) {
 		code = ret == -ENOMEM ? VPB_EXIT_FAIL : VPB_EXIT_USAGE;
 		goto out;
 	}
+	if (noise)
+		json_object_set_new(res, "noise_file", json_string(noise_path));
 	if (as_json) {
 		json_dumpf(res, stdout,
 			   JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));

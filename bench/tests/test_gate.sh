@@ -170,6 +170,19 @@ echo '{"floors": [{"suite": "ioctl", "pct": -1}]}' >"$tmp/noise.json"
 gate 2 1 "^vfio-pm-bench: compare: --noise .*: expected \"floors\"" "$bin" compare \
 	--noise "$tmp/noise.json" "$base" "$base"
 
+# two host-clock runs take their platform's noise floors (noise.json beside
+# BASE's run directory) without --noise; --noise none judges without them.
+# r16 r17 of the A/A record: config-read's upstream +7.4 % without a floor (9.5 %).
+aa=$here/../../results/qemu-q35-tcg-host/20261205T101620Z-aa-compare
+mkdir -p "$tmp/plat"
+cp -r "$aa/r16" "$aa/r17" "$tmp/plat/"
+gate 1 0 "^ioctl.config-read .* upstream .* regressed" "$bin" compare "$tmp/plat/r16" "$tmp/plat/r17"
+cp "$aa/noise.json" "$tmp/plat/noise.json"
+gate 0 0 "^1 regressed|judged against the larger of the threshold and its between-boot noise floor \($tmp/plat/noise.json\)" \
+	"$bin" compare "$tmp/plat/r16" "$tmp/plat/r17"
+gate 1 0 "^ioctl.config-read .* upstream .* regressed" "$bin" compare --noise none "$tmp/plat/r16" "$tmp/plat/r17"
+grep -q "noise floor" "$tmp/out" && bad "--noise none: a floor was used" || ok
+
 # ... and on every committed icount run that keeps its histograms (the
 # determinism boots keep only some), and the host clock's A/A runs of 8
 # rounds (the round-level shift too)
@@ -261,7 +274,7 @@ nowrite 2 "^vfio-pm-bench: run: invalid --cpu '65535': this machine has CPUs 0 t
 gate 0 - "/gate/" "$bin" run -q --suite null --case null.empty -n 10 --warmup 1ms --rounds 1 \
 	--results "$tmp/r" --platform-id gate
 # run ids never collide: the ids of this second and the next ones are taken
-for i in 0 1 2 3; do
+for i in $(seq 0 30); do
 	mkdir -p "$tmp/r/gate/$(date -u -d "+$i sec" +%Y%m%dT%H%M%SZ)-null"
 done
 gate 0 - "/gate/[0-9]{8}T[0-9]{6}Z-null-2$" "$bin" run -q --suite null -n 10 --warmup 1ms \
