@@ -978,6 +978,12 @@ int compare_runs(const struct compare_side *base, const struct compare_side *new
 			 side_json(&bs), "new", side_json(&ns), "threshold_pct", o->threshold_pct,
 			 "alpha", o->alpha, "platform_differences", diffs, "cases", cases, "counts",
 			 counts);
+	if (*out && strcmp(rs_str(base->run->run, "harness_revision"),
+			   rs_str(new->run->run, "harness_revision")))
+		json_object_set_new(*out, "harness_revision",
+				    json_pack("{s:s, s:s}", "base",
+					      rs_str(base->run->run, "harness_revision"), "new",
+					      rs_str(new->run->run, "harness_revision")));
 	if (!*out)
 		ret = -ENOMEM;
 	else
@@ -1007,6 +1013,14 @@ static void print_text(const json_t *res)
 	json_array_foreach(json_object_get(res, "platform_differences"), i, d)
 		printf("platform differs: %s: %s -> %s\n", rs_str(d, "key"), rs_str(d, "base"),
 		       rs_str(d, "new"));
+	d = json_object_get(res, "harness_revision");
+	if (d)
+		printf("harness differs: %s -> %s (a figure includes the harness's own timing "
+		       "loop: "
+		       "a shift may be the harness's; each run's harness_overhead_ns is its "
+		       "loop)\n",
+		       *rs_str(d, "base") ? rs_str(d, "base") : "?",
+		       *rs_str(d, "new") ? rs_str(d, "new") : "?");
 	printf("shift, %% (of the base median), 95 %% CI and p are those the verdict is based on:\n"
 	       "  rounds N     N paired rounds of one run: signed-rank estimate of each round's\n"
 	       "               new - base median, exact CI and p\n"

@@ -57,6 +57,11 @@ base=$(copy base)
 # the fixture against itself: every case judged, none regressed
 gate 0 0 "0 regressed, 0 improved, 12 unchanged, 0 missing, 0 insufficient data, 0 not judged" \
 	"$bin" compare "$base" "$(copy same)"
+grep -q "^harness differs" "$tmp/out" && bad "same harness: a difference printed" || ok
+# two harness revisions: said (a figure includes the harness's own loop)
+h=$(copy harness)
+jqi "$h/run.json" '.harness_revision = "0123456789ab"'
+gate 0 0 "^harness differs: .* -> 0123456789ab " "$bin" compare "$base" "$h"
 
 # a corrupt histogram: named with its line, exit 2 (was: "insufficient data", exit 0)
 new=$(copy corrupt-hist)
