@@ -2,7 +2,8 @@
 /*
  * runner_int.h - what the parts of `vfio-pm-bench run` share: runner.c
  * (orchestration), runner_measure.c (the timing loop), runner_summary.c
- * (summary.json's cases) and runner_write.c (the run directory).
+ * (summary.json's cases), runner_write.c (the run directory) and
+ * runner_raw.c (the samples carried to `summarize`: series.raw.json).
  */
 #ifndef VPB_RUNNER_INT_H
 #define VPB_RUNNER_INT_H
@@ -63,6 +64,12 @@ json_t *case_summary(const struct run *r, const struct series *key, const char *
 		     size_t nvar);
 
 /* runner_write.c */
+/*
+ * Everything write_outputs() reads of a run: r->dir, run_id, slug, series,
+ * skipped, failed, and of r->o: rounds, reference, seed, keep_samples,
+ * clock_label. series.raw.json carries exactly these (runner_raw.c): keep
+ * the two in step.
+ */
 int write_outputs(struct run *r, const char *const *variants, size_t nvar);
 void now_iso(char *buf, size_t len);
 int write_run_json(struct run *r, json_t *base, const char *status);
@@ -70,5 +77,8 @@ int make_run_dir(struct run *r);
 int write_platform(struct run *r, json_t *ident);
 int profile_file(const struct run *r, const char *name, const char *src, bool modules);
 int profile_segments(const struct run *r);
+
+/* runner_raw.c */
+int write_raw(const struct run *r, const char *const *variants, size_t nvar);
 
 #endif
