@@ -81,4 +81,20 @@ int profile_segments(const struct run *r);
 /* runner_raw.c */
 int write_raw(const struct run *r, const char *const *variants, size_t nvar);
 
+/* A run read back from series.raw.json: what write_outputs() takes. */
+struct raw_run {
+	struct run r; /* r.o is &o; r.dir is "" */
+	struct vpb_opts o;
+	const char *variants[VPB_MAX_LIST];
+	size_t nvar;
+	json_t *root; /* the file, whose strings and JSON members r and o borrow */
+};
+
+/*
+ * read_raw() - @path into @rr; 0, or -EINVAL with @why ("series 3: \"round\":
+ * expected an integer from 1 to 2"). Free @rr with raw_run_free() either way.
+ */
+int read_raw(const char *path, struct raw_run *rr, char *why, size_t len);
+void raw_run_free(struct raw_run *rr);
+
 #endif

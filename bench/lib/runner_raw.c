@@ -362,15 +362,12 @@ static bool rd_series(struct rd *d, const json_t *j, const struct run *r,
 	return rd_samples(d, samples, se);
 }
 
-/*
- * The run in @root (series.raw.json) into @r, @o and @variants; its JSON
- * members stay borrowed from @root. False with @why on a bad member.
- */
-static bool rd_raw(const json_t *root, struct run *r, struct vpb_opts *o, const char **variants,
-		   size_t *nvar, char *why, size_t len)
+/* The run in @root (series.raw.json) into @rr. False with @why on a bad member. */
+static bool rd_raw(const json_t *root, struct raw_run *rr, char *why, size_t len)
 {
 	struct rd d = {.where = "", .why = why, .len = len};
 	const json_t *ver = json_object_get(root, "schema_version");
+	struct run *r = &rr->r;
 	json_t *series = NULL, *j;
 	size_t i;
 
@@ -381,7 +378,7 @@ static bool rd_raw(const json_t *root, struct run *r, struct vpb_opts *o, const 
 			 (long long)json_integer_value(ver), RAW_SCHEMA_VERSION);
 		return false;
 	}
-	if (!rd_run_header(&d, json_object_get(root, "run"), r, o, variants, nvar))
+	if (!rd_run_header(&d, json_object_get(root, "run"), r, &rr->o, rr->variants, &rr->nvar))
 		return false;
 	snprintf(d.where, sizeof(d.where), "%s", "");
 	if (!rd_array(&d, root, "series", &series))
@@ -392,10 +389,34 @@ static bool rd_raw(const json_t *root, struct run *r, struct vpb_opts *o, const 
 	json_array_foreach(series, i, j) {
 		snprintf(d.where, sizeof(d.where), "series %zu", i);
 		r->nseries = i + 1; /* freed up to here whatever happens */
-		if (!rd_series(&d, j, r, variants, *nvar, &r->series[i]))
+		if (!rd_series(&d, j, r, rr->variants, rr->nvar, &r->series[i]))
 			return false;
 	}
 	return true;
+}
+
+int read_raw(const char *path, struct raw_run *rr, char *why, size_t len)
+{
+	json_error_t err;
+
+	memset(rr, 0, sizeof(*rr));
+	opts_defaults(&rr->o);
+	rr->r.o = &rr->o;
+	rr->root = json_load_file(path, 0, &err);
+	if (!rr->root) {
+		snprintf(why, len, "%d:%d: %s", err.line, err.column, err.text);
+		return -EINVAL;
+	}
+	return rd_raw(rr->root, rr, why, len) ? 0 : -EINVAL;
+}
+
+void raw_run_free(struct raw_run *rr)
+{
+	for (size_t i = 0; i < rr->r.nseries; i++)
+		free(rr->r.series[i].s);
+	free(rr->r.series);
+	json_decref(rr->root);
+	memset(rr, 0, sizeof(*rr));
 }
 
 /* run.json: where and by which harness the summary was computed. */
@@ -412,17 +433,13 @@ static int mark_run_json(const char *path, json_t *run)
 
 int runner_summarize(const char *dir, bool keep_raw)
 {
-	const char *variants[VPB_MAX_LIST];
 	char raw[1400], runpath[1400], why[512] = "";
-	struct vpb_opts o;
-	struct run r = {.o = &o};
-	json_t *root = NULL, *run = NULL;
+	struct raw_run rr;
+	json_t *run = NULL;
 	json_error_t err;
 	struct stat st;
-	size_t nvar = 0;
 	int code = VPB_EXIT_USAGE;
 
-	opts_defaults(&o);
 	snprintf(raw, sizeof(raw), "%s/" RUNNER_RAW_FILE, dir);
 	snprintf(runpath, sizeof(runpath), "%s/run.json", dir);
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
@@ -435,12 +452,7 @@ int runner_summarize(const char *dir, bool keep_raw)
 			dir);
 		return VPB_EXIT_USAGE;
 	}
-	root = json_load_file(raw, 0, &err);
-	if (!root) {
-		vpb_err("summarize: %s:%d:%d: %s", raw, err.line, err.column, err.text);
-		return VPB_EXIT_USAGE;
-	}
-	if (!rd_raw(root, &r, &o, variants, &nvar, why, sizeof(why))) {
+	if (read_raw(raw, &rr, why, sizeof(why))) {
 		vpb_err("summarize: %s: %s", raw, why);
 		goto out;
 	}
@@ -449,16 +461,16 @@ int runner_summarize(const char *dir, bool keep_raw)
 		vpb_err("summarize: %s:%d:%d: %s", runpath, err.line, err.column, err.text);
 		goto out;
 	}
+	/* (the run_id of a run.json that is not an object is NULL too) */
 	if (!json_is_string(json_object_get(run, "run_id")) ||
-	    strcmp(json_string_value(json_object_get(run, "run_id")), r.run_id)) {
-		/* the run_id of a run.json that is not an object is NULL too */
+	    strcmp(json_string_value(json_object_get(run, "run_id")), rr.r.run_id)) {
 		vpb_err("summarize: %s: not the run of " RUNNER_RAW_FILE " (%s)", runpath,
-			r.run_id);
+			rr.r.run_id);
 		goto out;
 	}
-	snprintf(r.dir, sizeof(r.dir), "%s", dir);
+	snprintf(rr.r.dir, sizeof(rr.r.dir), "%s", dir);
 	code = VPB_EXIT_FAIL;
-	if (write_outputs(&r, variants, nvar) || mark_run_json(runpath, run)) {
+	if (write_outputs(&rr.r, rr.variants, rr.nvar) || mark_run_json(runpath, run)) {
 		vpb_err("summarize: %s: not every output was written; " RUNNER_RAW_FILE " is kept",
 			dir);
 		goto out;
@@ -467,13 +479,10 @@ int runner_summarize(const char *dir, bool keep_raw)
 		vpb_err("summarize: cannot remove %s: %s", raw, strerror(errno));
 		goto out;
 	}
-	vpb_info("summarize: %s: %zu series summarized", dir, r.nseries);
+	vpb_info("summarize: %s: %zu series summarized", dir, rr.r.nseries);
 	code = VPB_EXIT_OK;
 out:
-	for (size_t i = 0; i < r.nseries; i++)
-		free(r.series[i].s);
-	free(r.series);
+	raw_run_free(&rr);
 	json_decref(run);
-	json_decref(root);
 	return code;
 }
