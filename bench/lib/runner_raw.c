@@ -234,9 +234,9 @@ static bool rd_run_header(struct rd *d, const json_t *run, struct run *r, struct
 	json_int_t rounds, seed;
 	size_t i;
 
-	snprintf(d->where, sizeof(d->where), "run");
 	if (!json_is_object(run))
 		return bad(d, "run", "expected an object");
+	snprintf(d->where, sizeof(d->where), "run");
 	if (!rd_str(d, run, "run_id", sizeof(r->run_id), &id) ||
 	    !rd_str(d, run, "platform", sizeof(r->slug), &slug) ||
 	    !rd_array(d, run, "variants", &vars) || !rd_int(d, run, "rounds", 1, 1000, &rounds) ||
@@ -404,7 +404,7 @@ int read_raw(const char *path, struct raw_run *rr, char *why, size_t len)
 	rr->r.o = &rr->o;
 	rr->root = json_load_file(path, 0, &err);
 	if (!rr->root) {
-		snprintf(why, len, "%d:%d: %s", err.line, err.column, err.text);
+		snprintf(why, len, "line %d, column %d: %s", err.line, err.column, err.text);
 		return -EINVAL;
 	}
 	return rd_raw(rr->root, rr, why, len) ? 0 : -EINVAL;
