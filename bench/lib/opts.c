@@ -671,7 +671,8 @@ void opts_usage(FILE *f)
 	      "\n"
 	      "Runs the suites on the named devices (and, with --variant, on each vfio\n"
 	      "variant in turn, interleaved round by round) and writes the run directory\n"
-	      "RESULTS/<platform>/<run-id>/ (run.json, summary.json, one CSV per case).\n"
+	      "RESULTS/<platform>/<run-id>/ (run.json, summary.json, one CSV per case;\n"
+	      "with --summary defer, run.json and series.raw.json).\n"
 	      "It prints the run directory on stdout.\n"
 	      "\n",
 	      f);
