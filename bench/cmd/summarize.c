@@ -28,7 +28,8 @@ static void usage(FILE *f)
 	      "Exit codes: 0 done; 1 an output could not be written (the raw file is\n"
 	      "kept); 2 bad input, with nothing written: no such directory, no raw file,\n"
 	      "a raw file or run.json that does not parse, a wrongly typed member, an\n"
-	      "unknown schema_version, a suite or case this harness does not have.\n",
+	      "unknown schema_version, a suite or case this harness does not have, a\n"
+	      "run.json of another run.\n",
 	      f);
 }
 
