@@ -21,6 +21,7 @@ static int cmd_vm(int argc, char **argv);
 
 static const struct command commands[] = {
 	{"run", "run suites on a device and store the results", cmd_run},
+	{"summarize", "compute a deferred run's summary from its raw samples", cmd_summarize},
 	{"list", "list the suites and their cases", cmd_list},
 	{"platform", "print this machine's identity as JSON", cmd_platform},
 	{"check", "check that the loaded vfio variant behaves as its design says", cmd_check},

@@ -56,6 +56,7 @@ for d in $fx/runs/*/*/; do
 	{ printf '\0' && cat "$d/summary.json"; } | seed fuzz_rundir
 	{ printf '\1' && cat "$d/run.json"; } | seed fuzz_rundir
 done
+files fuzz_raw bench/fuzz/seeds/fuzz_raw.json
 files fuzz_qualify results/qualify-example.spec
 grep -v '^#' results/qualify-example.spec | grep . >$b/seeds/rules.txt
 lines fuzz_qualify $b/seeds/rules.txt

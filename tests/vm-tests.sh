@@ -25,11 +25,29 @@ grep -E "^(not )?ok|# variant" "$tmp/s0/console.log" | tr -d '\r' | sed 's/^/   
 result "variants: modules load, version names the variant, semantics (check)" $rc
 
 # 2. Smoke: every suite on every variant, short; results for all of them.
+# The guest computes the summary itself too and keeps its samples
+# (--summary both; vm.sh's default job defers it): 2b compares.
 $vm --rounds 1 --suites ioctl,d3cold,contention --results "$tmp/r1" --run-id smoke --no-report \
-	-- --samples 200 --cycles 2 --warmup 5ms --duration 100ms --threads 1 >"$tmp/smoke.out" 2>&1
+	-- --samples 200 --cycles 2 --warmup 5ms --duration 100ms --threads 1 --summary both \
+	>"$tmp/smoke.out" 2>&1
 rc=$?
 run=$tmp/r1/qemu-q35-tcg-icount/smoke
 result "smoke: vm.sh exits 0" $rc
+# 2b. The summary the host computes from the guest's samples (summarize,
+# the host's build) is the guest's, byte for byte: summary.json, metrics.csv
+# and every case's files, for loop, cycle and threaded cases.
+mkdir "$tmp/host-summary"
+cp "$run/run.json" "$run/series.raw.json" "$tmp/host-summary/" 2>/dev/null
+"$bin" summarize "$tmp/host-summary" >"$tmp/summarize.out" 2>&1
+rc=$? n=0 differ=""
+for f in "$run"/summary.json "$run"/*.csv; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	cmp -s "$f" "$tmp/host-summary/${f##*/}" || differ="$differ ${f##*/}"
+done
+[ -z "$differ" ] || echo "    differ:$differ"
+result "summary on the host: every file the guest computed, identical ($n files)" \
+	$([ $rc = 0 ] && [ -z "$differ" ] && [ "$n" -gt 10 ]; echo $?)
 sum=$run/summary.json
 ok=0
 for v in no-get upstream v4; do
@@ -95,6 +113,12 @@ done
 [ "$i" -gt 2 ] && echo "    # $i boots: ioctl statistics identical in boots ${same_ioctl:-none}," \
 	"every figure in boots ${same_all:-none}"
 result "icount: two boots give identical ioctl statistics" $([ -n "$same_ioctl" ]; echo $?)
+d=$(det_dir 1)
+result "the default job: the guest measures, the host summarizes (raw file gone)" \
+	$([ "$(jqv .summary_computed_by "$d/run.json" 2>/dev/null)" = summarize ] &&
+		[ "$(jqv .options.summary "$d/run.json")" = defer ] && [ -s "$d/summary.json" ] &&
+		[ ! -e "$d/series.raw.json" ] && jq -e '.vm.stages_s.summary > 0' "$d/run.json" >/dev/null
+	echo $?)
 result "icount: two boots give every ioctl statistic and D3cold cycle to the ns" \
 	$([ -n "$same_all" ]; echo $?)
 

@@ -17,6 +17,7 @@ int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_stress(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_summarize(int argc, char **argv);
 
 /**
  * cmd_join_argv() - the command line as one string, for run.json.

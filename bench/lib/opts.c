@@ -32,6 +32,7 @@ void opts_defaults(struct vpb_opts *o)
 	o->jitter_ns = 20000000ull;	     /* 20 ms: 2 to 20 ticks at HZ 100 to 1000 */
 	o->placement = "compact";
 	o->duration_ns = 1000000000ull; /* 1 s */
+	o->summary = "run";
 	o->seed = 1;
 }
 
@@ -173,6 +174,7 @@ static const char *const iommus[] = {"auto", "type1", "noiommu", "iommufd", NULL
 static const char *const clocks[] = {"auto", "tsc", "mono", NULL};
 static const char *const labels[] = {"native", "host", "icount", NULL};
 static const char *const expects[] = {"d3cold", "d3hot", NULL};
+static const char *const summaries[] = {"run", "defer", "both", NULL};
 
 /* In the order of --help. */
 const struct opts_option opts_table[] = {
@@ -486,6 +488,20 @@ const struct opts_option opts_table[] = {
 		.json_key = "keep_samples",
 	},
 	{
+		.name = "summary",
+		.kind = OPTS_CHOICE,
+		.offset = offsetof(struct vpb_opts, summary),
+		.choices = summaries,
+		.expected = "expected run, defer or both",
+		.metavar = "WHERE",
+		.help = "where summary.json, metrics.csv and the per-case CSV files are computed: "
+			"run (here, after measuring), defer (not here: every sample goes to "
+			"<run>/series.raw.json and 'vfio-pm-bench summarize RUN' computes them "
+			"with the same code; vm does so on the host), both (here, and the raw "
+			"file is kept, to check summarize against run)",
+		.json_key = "summary",
+	},
+	{
 		.name = "quiet",
 		.short_name = 'q',
 		.kind = OPTS_CUSTOM,
@@ -655,7 +671,8 @@ void opts_usage(FILE *f)
 	      "\n"
 	      "Runs the suites on the named devices (and, with --variant, on each vfio\n"
 	      "variant in turn, interleaved round by round) and writes the run directory\n"
-	      "RESULTS/<platform>/<run-id>/ (run.json, summary.json, one CSV per case).\n"
+	      "RESULTS/<platform>/<run-id>/ (run.json, summary.json, one CSV per case;\n"
+	      "with --summary defer, run.json and series.raw.json).\n"
 	      "It prints the run directory on stdout.\n"
 	      "\n",
 	      f);

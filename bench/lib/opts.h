@@ -64,6 +64,7 @@ struct vpb_opts {
 	const char *placement;
 	uint64_t duration_ns;
 	bool keep_samples;
+	const char *summary; /* run | defer | both: where summary.json is computed */
 	uint64_t seed;
 };
 

@@ -361,7 +361,10 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 				 saved.version[0] ? saved.version : "none loaded");
 		}
 	}
-	ret = write_outputs(&r, variants, nvar);
+	/* --summary defer: the samples go out raw, `summarize` computes the rest */
+	ret = strcmp(o->summary, "defer") ? write_outputs(&r, variants, nvar) : 0;
+	if (strcmp(o->summary, "run"))
+		ret |= write_raw(&r, variants, nvar);
 	if (o->profile && !ret)
 		ret = profile_segments(&r);
 	if (runner_stop)
@@ -375,6 +378,8 @@ int runner_run(const struct vpb_opts *o, const char *cmdline)
 	json_object_set_new(base, "failed", json_incref(r.failed));
 	json_object_set_new(base, "skipped", json_incref(r.skipped));
 	json_object_set_new(base, "recovered", json_incref(r.recovered));
+	json_object_set_new(base, "summary_computed_by",
+			    json_string(strcmp(o->summary, "defer") ? "run" : "deferred"));
 	write_run_json(&r, base,
 		       runner_stop	       ? "interrupted"
 		       : code == VPB_EXIT_OK   ? "complete"

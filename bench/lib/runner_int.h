@@ -2,7 +2,8 @@
 /*
  * runner_int.h - what the parts of `vfio-pm-bench run` share: runner.c
  * (orchestration), runner_measure.c (the timing loop), runner_summary.c
- * (summary.json's cases) and runner_write.c (the run directory).
+ * (summary.json's cases), runner_write.c (the run directory) and
+ * runner_raw.c (the samples carried to `summarize`: series.raw.json).
  */
 #ifndef VPB_RUNNER_INT_H
 #define VPB_RUNNER_INT_H
@@ -63,6 +64,12 @@ json_t *case_summary(const struct run *r, const struct series *key, const char *
 		     size_t nvar);
 
 /* runner_write.c */
+/*
+ * Everything write_outputs() reads of a run: r->dir, run_id, slug, series,
+ * skipped, failed, and of r->o: rounds, reference, seed, keep_samples,
+ * clock_label. series.raw.json carries exactly these (runner_raw.c): keep
+ * the two in step.
+ */
 int write_outputs(struct run *r, const char *const *variants, size_t nvar);
 void now_iso(char *buf, size_t len);
 int write_run_json(struct run *r, json_t *base, const char *status);
@@ -70,5 +77,24 @@ int make_run_dir(struct run *r);
 int write_platform(struct run *r, json_t *ident);
 int profile_file(const struct run *r, const char *name, const char *src, bool modules);
 int profile_segments(const struct run *r);
+
+/* runner_raw.c */
+int write_raw(const struct run *r, const char *const *variants, size_t nvar);
+
+/* A run read back from series.raw.json: what write_outputs() takes. */
+struct raw_run {
+	struct run r; /* r.o is &o; r.dir is "" */
+	struct vpb_opts o;
+	const char *variants[VPB_MAX_LIST];
+	size_t nvar;
+	json_t *root; /* the file, whose strings and JSON members r and o borrow */
+};
+
+/*
+ * read_raw() - @path into @rr; 0, or -EINVAL with @why ("series 3: \"round\":
+ * expected an integer from 1 to 2"). Free @rr with raw_run_free() either way.
+ */
+int read_raw(const char *path, struct raw_run *rr, char *why, size_t len);
+void raw_run_free(struct raw_run *rr);
 
 #endif

@@ -112,5 +112,66 @@ expect 1 "cannot create run directory" "$bin" run --suite null -n 10 --results "
 [ "$(md5sum <"$d/summary.json")" = "$sum" ] && pass=$((pass + 1)) ||
 	{ fail=$((fail + 1)); echo "FAIL: an earlier run was modified"; }
 
+
+# --summary defer: run writes series.raw.json and summarize the rest, the
+# same files as a run that summarized itself (--summary both keeps the raw file).
+expect 2 "invalid --summary 'here': expected run, defer or both" "$bin" run --suite null \
+	--summary here
+expect 0 "usage: vfio-pm-bench summarize" "$bin" summarize --help
+refuses 2 "summarize: expected one run directory" "$bin" summarize
+expect 0 "done \(4 cases measured" "$bin" run --suite null -n 200 --warmup 1ms --rounds 2 \
+	--results "$tmp/s" --run-id both --summary both
+both=$(ls -d "$tmp"/s/*/both)
+mkdir "$both-host"
+cp "$both"/run.json "$both"/series.raw.json "$both-host/"
+expect 0 "summarize: .*: 4 series summarized" "$bin" summarize "$both-host"
+n=0
+for f in "$both"/summary.json "$both"/*.csv; do
+	n=$((n + 1))
+	cmp -s "$f" "$both-host/${f##*/}" || { n=-99; echo "FAIL: summarize: ${f##*/} differs from run's"; }
+done
+[ "$n" = 6 ] && [ ! -e "$both-host/series.raw.json" ] && [ -e "$both/series.raw.json" ] &&
+	grep -q '"summary_computed_by": "run"' "$both/run.json" &&
+	grep -q '"summary_computed_by": "summarize"' "$both-host/run.json" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: summarize of a --summary both run ($n files alike)"; }
+expect 0 "done \(4 cases measured" "$bin" run --suite null -n 200 --warmup 1ms --rounds 2 \
+	--results "$tmp/s" --run-id def --summary defer
+def=$(ls -d "$tmp"/s/*/def)
+[ "$(ls "$def")" = "$(printf 'run.json\nseries.raw.json')" ] &&
+	grep -q '"summary_computed_by": "deferred"' "$def/run.json" &&
+	grep -q '"status": "complete"' "$def/run.json" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: a deferred run holds run.json and the raw file only"; }
+# bad_raw PATTERN CMD...: a copy of the deferred run broken by CMD (run in
+# it): summarize refuses it (exit 2, one line) and changes nothing.
+bad_raw() {
+	local pat=$1 before
+	shift
+	rm -rf "$tmp/bad" && cp -r "$def" "$tmp/bad" && (cd "$tmp/bad" && "$@")
+	before=$(cd "$tmp/bad" && ls && cat ./*)
+	refuses 2 "$pat" "$bin" summarize "$tmp/bad"
+	[ "$(cd "$tmp/bad" && ls && cat ./*)" = "$before" ] && pass=$((pass + 1)) ||
+		{ fail=$((fail + 1)); echo "FAIL: summarize of a bad input ($*) changed the run"; }
+}
+refuses 2 "summarize: $tmp/nope: no such run directory" "$bin" summarize "$tmp/nope"
+bad_raw "summarize: .*/bad: no series.raw.json" rm series.raw.json
+bad_raw "summarize: .*/series.raw.json: line [0-9]+, column [0-9]+: premature end of input" truncate -s 300 series.raw.json
+bad_raw 'series.raw.json: series 0: "round": expected an integer from 1 to 2' \
+	sed -i '0,/"round":1,/s//"round":"1",/' series.raw.json
+bad_raw 'series.raw.json: unknown schema_version 99 \(this harness reads 1\)' \
+	sed -i 's/^{"schema_version":1,/{"schema_version":99,/' series.raw.json
+bad_raw "series.raw.json: series 0: \"case\": unknown case 'null.nosuch'" \
+	sed -i 's/"case":"empty"/"case":"nosuch"/' series.raw.json
+bad_raw "series.raw.json: series 0: \"suite\": unknown suite 'nope'" \
+	sed -i 's/"suite":"null"/"suite":"nope"/' series.raw.json
+bad_raw "run.json: not the run of series.raw.json \(def\)" \
+	sed -i 's/"run_id": "def"/"run_id": "other"/' run.json
+expect 0 "summarize: .*: 4 series summarized" "$bin" summarize --keep-raw "$def"
+[ -s "$def/series.raw.json" ] && [ -s "$def/summary.json" ] && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: summarize --keep-raw"; }
+expect 0 "summarize: .*: 4 series summarized" "$bin" summarize "$def"
+[ ! -e "$def/series.raw.json" ] && grep -q '"status": "complete"' "$def/run.json" &&
+	grep -q '"summary_computed_by": "summarize"' "$def/run.json" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: summarize removes the raw file and marks run.json"; }
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -191,7 +191,7 @@ static void test_parse(void **state)
 /*
  * run.json's "options": the keys and JSON types of the committed runs
  * (bench/tests/fixtures/runs, read by report, export and compare), plus
- * "profile" and "cases", which came later.
+ * "profile", "cases" and "summary", which came later.
  */
 static void test_json(void **state)
 {
@@ -205,7 +205,7 @@ static void test_json(void **state)
 		"expect",      "breakdown",    "threads",
 		"placement",   "duration_ns",  "keep_samples",
 		"seed",	       "keep_variant", "profile",
-		"cases",
+		"cases",       "summary",
 	};
 	static const char *const same[] = {
 		"rounds",	    "samples",	 "batch",	"warmup_ns",

@@ -12,8 +12,10 @@ usage() {
 usage: vfio-pm-bench vm [options] [-- extra 'vfio-pm-bench run' options]
 
 Boots the QEMU platform (q35, TCG) on the guest kernel built by
-kernel/build.sh and runs 'vfio-pm-bench run' inside it on every variant,
-round by round. Results land in RESULTS/<platform>/<run-id>/.
+kernel/build.sh and runs 'vfio-pm-bench run --summary defer' inside it on
+every variant, round by round: the guest only measures, and the host
+computes the summary from its samples ('vfio-pm-bench summarize', the same
+build). Results land in RESULTS/<platform>/<run-id>/.
 
   --base NAME           the kernel base (kernel/bases/NAME; default: kernel/bases/default)
   --bases LIST          one boot per base, in turn, with the same harness build; run ids
@@ -205,9 +207,13 @@ if [ "$profile" = 1 ]; then
 		{ tail -5 "$gbuild.log" >&2; die "the profile plugin was not built: no qemu-plugin.h (scripts/qemu-plugin-h.sh fetches it)" 4; }
 	plugin=$work_plugin/vpb-profile.so
 	cp "$gbuild/vpb-profile.so" "$plugin"
-	# The harness with its symbols, for the user-space addresses.
-	cp "$gbuild/vfio-pm-bench" "$work_plugin/vfio-pm-bench"
 fi
+# The guest's harness with its symbols: what the host runs afterwards
+# (summarize, profile, report), the very build that measured, whatever a
+# launch started meanwhile does to the build dir; and, for a profile, the
+# symbols of the user-space addresses.
+host_bin=$work_plugin/vfio-pm-bench
+cp "$gbuild/vfio-pm-bench" "$host_bin"
 mark harness_build "$s"
 
 s=$(date +%s.%N)
@@ -320,7 +326,7 @@ else
 	cat >>"$root/job.sh" <<JOB
 vfio-pm-bench run --suite $suites $devargs $varargs --rounds $rounds \
 	--iommu $guest_iommu --clock-label $clock --results /tmp/results \
-	--platform-id qemu-q35-tcg-$clock --run-id $run_id $run_profile ${extra[*]:-}
+	--platform-id qemu-q35-tcg-$clock --run-id $run_id $run_profile --summary defer ${extra[*]:-}
 rc=\$?
 { vpb-share && cp -r /tmp/results /share/; } || rc=1
 exit \$rc
@@ -413,7 +419,7 @@ boot_s=$(sed -n 's/^VPB-BOOTED //p' "$console" | tr -d '\r')
 guest_rc=$(sed -n 's/^VPB-EXIT \([0-9]*\).*/\1/p' "$console" | tr -d '\r')
 
 # --- collect --------------------------------------------------------------------------
-failed=""
+failed="" summary_failed=""
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	failed="the guest did not power off within ${timeout}s"
 elif grep -q "Kernel panic" "$console"; then
@@ -440,13 +446,22 @@ if [ -n "$src" ]; then
 		[ -f "$src/profile/maps.txt" ] && awk '$2 ~ /x/ && $6 ~ /^\// { print $6 }' "$src/profile/maps.txt" |
 			sort -u | while read -r f; do
 				hf=$f
-				[ "$f" = /bin/vfio-pm-bench ] && hf=$work_plugin/vfio-pm-bench
+				[ "$f" = /bin/vfio-pm-bench ] && hf=$host_bin
 				# a stripped file has no .symtab, a static one no .dynsym
 				{ nm --defined-only "$hf" 2>/dev/null || :; nm -D --defined-only "$hf" 2>/dev/null || :; } |
 					awk -v f="$f" '$2 ~ /^[tTwWiI]$/ { sub(/@.*/, "", $3); print f "\t" $1 "\t" $3 }'
 			done | sort -u >"$src/profile/user-symbols.tsv"
 	fi
 	[ -f "$work/share/dmesg.txt" ] && cp "$work/share/dmesg.txt" "$src/dmesg.txt"
+	# The guest only measured (run --summary defer): the summary is computed
+	# here, before anything reads it. On failure the samples stay with the run.
+	if [ -f "$src/series.raw.json" ] && [ ! -f "$src/summary.json" ]; then
+		s=$(date +%s.%N)
+		stage "summary (vfio-pm-bench summarize, on the host)"
+		"$host_bin" summarize "$src" ||
+			summary_failed="the summary was not computed: the samples are kept in $dest/$run_id/series.raw.json ('vfio-pm-bench summarize $dest/$run_id' computes it)"
+		mark summary "$s"
+	fi
 	# vm.json: how the guest ran; run.json (the guest's) gets the same under "vm".
 	stages=$(for i in "${!stage_names[@]}"; do
 		printf '%s\t%s\n' "${stage_names[$i]}" "${stage_secs[$i]}"
@@ -487,14 +502,16 @@ if [ -n "$failed" ]; then
 	exit 1
 fi
 [ -n "$src" ] || [ -n "$job" ] || die "the guest wrote no results (exit $guest_rc)"
+[ -z "$summary_failed" ] || die "$summary_failed"
 if [ "$profile" = 1 ] && [ -n "$src" ]; then
 	stage "profile"
-	"$gbuild/vfio-pm-bench" profile "$dest/$run_id" >/dev/null ||
+	"$host_bin" profile "$dest/$run_id" >/dev/null ||
 		echo "vfio-pm-bench vm: the profile tables failed; the counts are kept" >&2
 fi
 if [ "$report" = 1 ] && [ -n "$src" ]; then
 	stage "report"
-	"$gbuild/vfio-pm-bench" report "$dest" --run "$run_id" ||
+	# (its build's own idea of plot/ is /nonexistent: the guest's is the same from any checkout)
+	VPB_PLOT_DIR=$top/plot "$host_bin" report "$dest" --run "$run_id" ||
 		echo "vfio-pm-bench vm: the report failed; the results are kept" >&2
 fi
 stage "done (guest exit $guest_rc)"
