@@ -134,4 +134,7 @@ extern const struct vpb_suite *const vpb_suites[];
 /** vpb_suite_find() - a suite by name, or NULL. */
 const struct vpb_suite *vpb_suite_find(const char *name);
 
+/** vpb_case_find() - a case of suite @su (NULL: none) by name, or NULL. */
+const struct vpb_case *vpb_case_find(const struct vpb_suite *su, const char *name);
+
 #endif

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -498,17 +499,10 @@ static double noise_floor(const json_t *noise, const json_t *c, const char *v)
  */
 static const char *platform_noise(const char *dir, char *buf, size_t len)
 {
-	const char *slash;
-	size_t n = strlen(dir);
+	char copy[PATH_MAX];
 
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	for (slash = dir + n - 1; slash > dir && *slash != '/'; slash--)
-		;
-	if (*slash == '/')
-		snprintf(buf, len, "%.*s/noise.json", (int)(slash - dir), dir);
-	else
-		snprintf(buf, len, "noise.json");
+	snprintf(copy, sizeof(copy), "%s", dir);
+	snprintf(buf, len, "%s/noise.json", dirname(copy));
 	return access(buf, F_OK) ? NULL : buf;
 }
 
@@ -924,6 +918,7 @@ int compare_runs(const struct compare_side *base, const struct compare_side *new
 	json_t *counts = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "regressed", 0,
 				   "improved", 0, "unchanged", 0, "missing", 0, "insufficient data",
 				   0, "not judged", 0, "baseline", 0);
+	const char *hb, *hn;
 	json_t *bc;
 	size_t i;
 	int ret = 0;
@@ -978,12 +973,11 @@ int compare_runs(const struct compare_side *base, const struct compare_side *new
 			 side_json(&bs), "new", side_json(&ns), "threshold_pct", o->threshold_pct,
 			 "alpha", o->alpha, "platform_differences", diffs, "cases", cases, "counts",
 			 counts);
-	if (*out && strcmp(rs_str(base->run->run, "harness_revision"),
-			   rs_str(new->run->run, "harness_revision")))
+	hb = rs_str(base->run->run, "harness_revision");
+	hn = rs_str(new->run->run, "harness_revision");
+	if (*out && strcmp(hb, hn))
 		json_object_set_new(*out, "harness_revision",
-				    json_pack("{s:s, s:s}", "base",
-					      rs_str(base->run->run, "harness_revision"), "new",
-					      rs_str(new->run->run, "harness_revision")));
+				    json_pack("{s:s, s:s}", "base", hb, "new", hn));
 	if (!*out)
 		ret = -ENOMEM;
 	else

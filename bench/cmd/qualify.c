@@ -144,6 +144,7 @@ static json_t *parse_rule(char *line, char *why, size_t len)
 	char *save = NULL, *metric, *op, *value, *tok, *dot1, *dot2, *stat, entry_stat[64];
 	bool overhead = false, any_case = false;
 	const struct vpb_suite *su;
+	const struct vpb_case *c;
 	const struct stat_def *sd;
 	json_t *rule, *sel;
 	size_t i;
@@ -177,15 +178,14 @@ static json_t *parse_rule(char *line, char *why, size_t len)
 		return NULL;
 	}
 	*dot2 = '\0';
-	for (i = 0; i < su->ncases && strcmp(su->cases[i].name, dot1 + 1); i++)
-		;
+	c = vpb_case_find(su, dot1 + 1);
 	stat = dot2 + 1;
-	if (i == su->ncases && !strcmp(dot1 + 1, "entry")) {
+	if (!c && !strcmp(dot1 + 1, "entry")) {
 		/* <suite>.entry.<stat>: the entry latency of every case that has one */
 		snprintf(entry_stat, sizeof(entry_stat), "entry.%s", stat);
 		stat = entry_stat;
 		any_case = true;
-	} else if (i == su->ncases) {
+	} else if (!c) {
 		snprintf(why, len, "unknown case '%s' of suite %s (see 'vfio-pm-bench list')",
 			 dot1 + 1, su->name);
 		return NULL;
@@ -201,12 +201,10 @@ static json_t *parse_rule(char *line, char *why, size_t len)
 		return NULL;
 	}
 	if (!strncmp(sd->name, "entry.", 6)) {
-		bool any = false;
+		bool any = c && has_entry(c);
 
-		for (size_t k = 0; k < su->ncases; k++)
-			if ((any_case || !strcmp(su->cases[k].name, dot1 + 1)) &&
-			    has_entry(&su->cases[k]))
-				any = true;
+		for (size_t k = 0; any_case && k < su->ncases; k++)
+			any |= has_entry(&su->cases[k]);
 		if (!any) {
 			snprintf(why, len, "%s.%s has no entry latency (cycle cases only)",
 				 su->name, any_case ? "*" : dot1 + 1);
@@ -585,16 +583,14 @@ static bool judge(const json_t *rule, const json_t *c, const char *variant, json
 /* The rule names this case: by name, or "*" for every case with an entry latency. */
 static bool case_match(const json_t *rule, const json_t *c)
 {
-	const struct vpb_suite *su = vpb_suite_find(rs_str(c, "suite"));
+	const struct vpb_case *k =
+		vpb_case_find(vpb_suite_find(rs_str(c, "suite")), rs_str(c, "case"));
 
 	if (strcmp(rs_str(c, "suite"), rs_str(rule, "suite")))
 		return false;
 	if (strcmp(rs_str(rule, "case"), "*"))
 		return !strcmp(rs_str(c, "case"), rs_str(rule, "case"));
-	for (size_t k = 0; su && k < su->ncases; k++)
-		if (!strcmp(su->cases[k].name, rs_str(c, "case")))
-			return has_entry(&su->cases[k]);
-	return false;
+	return k && has_entry(k);
 }
 
 /* "clock: ..." : the run's clock must be one of those listed. */

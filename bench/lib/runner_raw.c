@@ -309,14 +309,6 @@ static bool rd_samples(struct rd *d, const json_t *runs, struct series *se)
 	return true;
 }
 
-static const struct vpb_case *find_case(const struct vpb_suite *su, const char *name)
-{
-	for (size_t i = 0; su && i < su->ncases; i++)
-		if (!strcmp(su->cases[i].name, name))
-			return &su->cases[i];
-	return NULL;
-}
-
 static bool rd_series(struct rd *d, const json_t *j, const struct run *r,
 		      const char *const *variants, size_t nvar, struct series *se)
 {
@@ -341,7 +333,7 @@ static bool rd_series(struct rd *d, const json_t *j, const struct run *r,
 	se->suite = vpb_suite_find(suite);
 	if (!se->suite)
 		return bad(d, "suite", "unknown suite '%s' (see 'vfio-pm-bench list')", suite);
-	se->c = find_case(se->suite, name);
+	se->c = vpb_case_find(se->suite, name);
 	if (!se->c)
 		return bad(d, "case", "unknown case '%s.%s' (see 'vfio-pm-bench list')", suite,
 			   name);

@@ -16,3 +16,11 @@ const struct vpb_suite *vpb_suite_find(const char *name)
 			return vpb_suites[i];
 	return NULL;
 }
+
+const struct vpb_case *vpb_case_find(const struct vpb_suite *su, const char *name)
+{
+	for (size_t i = 0; su && i < su->ncases; i++)
+		if (!strcmp(su->cases[i].name, name))
+			return &su->cases[i];
+	return NULL;
+}
