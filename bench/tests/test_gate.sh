@@ -187,6 +187,10 @@ gate 0 0 "^1 regressed|judged against the larger of the threshold and its betwee
 	"$bin" compare "$tmp/plat/r16" "$tmp/plat/r17"
 gate 1 0 "^ioctl.config-read .* upstream .* regressed" "$bin" compare --noise none "$tmp/plat/r16" "$tmp/plat/r17"
 grep -q "noise floor" "$tmp/out" && bad "--noise none: a floor was used" || ok
+# the platform's noise.json, corrupt: exit 2, one line naming it
+echo '{"floors": 1}' >"$tmp/plat/noise.json"
+gate 2 1 "^vfio-pm-bench: compare: --noise $tmp/plat/noise.json: expected \"floors\"" \
+	"$bin" compare "$tmp/plat/r16" "$tmp/plat/r17"
 
 # ... and on every committed icount run that keeps its histograms (the
 # determinism boots keep only some), and the host clock's A/A runs of 8
